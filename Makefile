@@ -1,0 +1,72 @@
+# Two commands on a fresh clone:
+#   make run   set up everything and serve the site with demo content
+#   make test  set up everything and run the whole test suite
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed-stamp
+PIP_VERSION := 26.3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup install lock bench clean
+
+# The virtual environment is rebuilt whenever the declared or locked versions change.
+$(STAMP): pyproject.toml constraints.txt
+	@python=""; \
+	for candidate in python3.13 python3.12 python3.14 python3 python; do \
+	  if command -v $$candidate >/dev/null 2>&1 && \
+	     $$candidate -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    python=$$candidate; break; \
+	  fi; \
+	done; \
+	if [ -z "$$python" ]; then \
+	  echo "error: no Python 3.12 or newer was found. Looked for python3.13, python3.12, python3.14," >&2; \
+	  echo "python3 and python on PATH (each must be 3.12+ and include the venv module). Install one" >&2; \
+	  echo "from https://www.python.org/downloads/, your system's packages (e.g. apt install python3.13" >&2; \
+	  echo "python3.13-venv) or a version manager (pyenv install 3.13, uv python install 3.13), then" >&2; \
+	  echo "run make again." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$($$python --version)"; \
+	rm -rf $(VENV) && $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip==$(PIP_VERSION)"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt --group dev
+	@touch $@
+
+install: $(STAMP)
+
+# Migrate, create the organizer account and demo content on the first run, collect static files.
+setup: export DEBUG ?= true
+setup: install
+	@mkdir -p var/mail var/media
+	$(MANAGE) migrate --noinput
+	$(MANAGE) setup_site
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+# The web server and the background worker side by side; Ctrl-C stops both.
+run: export DEBUG ?= true
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(MANAGE) db_worker --queue-name '*' & \
+	$(MANAGE) runserver --skip-checks $(HOST):$(PORT)
+
+test: export SECRET_KEY ?= test-only-secret-key-never-used-in-production
+test: install
+	$(MANAGE) check --fail-level WARNING
+	$(PY) -m pytest
+
+# Re-resolve every transitive version from the groups in pyproject.toml.
+lock:
+	rm -rf .venv-lock && python3 -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet "pip==$(PIP_VERSION)"
+	.venv-lock/bin/python -m pip install --quiet --group dev
+	.venv-lock/bin/python -m pip freeze --exclude pip > constraints.txt
+	rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) staticfiles

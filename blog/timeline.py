@@ -1,0 +1,24 @@
+from blog.models import Post
+from portal.timeline import ModelTimelineSource, TimelineEntry
+
+
+class PostTimelineSource(ModelTimelineSource):
+    kind = "post"
+    kind_label = "Post"
+
+    def queryset(self):
+        return Post.objects.published().for_display()
+
+    def to_entry(self, post):
+        return TimelineEntry(
+            kind=self.kind,
+            kind_label=self.kind_label,
+            title=post.title,
+            url=post.get_absolute_url(),
+            date=post.published_at,
+            updated=post.updated_at,
+            excerpt=post.excerpt,
+            author=post.author_name,
+            content_html=post.body_html,
+            tags=tuple(post.tags.all()),
+        )

@@ -1,0 +1,39 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from blog.models import Post
+from portal.pagination import paginate
+
+
+def _archive_years():
+    return Post.objects.published().dates("published_at", "year", order="DESC")
+
+
+@require_GET
+def post_list(request):
+    page = paginate(request, Post.objects.published().for_display())
+    return render(request, "blog/post_list.html", {"page": page, "years": _archive_years()})
+
+
+@require_GET
+def post_year(request, year):
+    posts = Post.objects.published().for_display().filter(published_at__year=int(year))
+    page = paginate(request, posts)
+    if not page.object_list:
+        raise Http404(f"No posts in {year}.")
+    return render(
+        request,
+        "blog/post_year.html",
+        {"page": page, "year": int(year), "years": _archive_years()},
+    )
+
+
+@require_GET
+def post_detail(request, slug):
+    post = get_object_or_404(Post.objects.visible_to(request.user).for_display(), slug=slug)
+    return render(
+        request,
+        "blog/post_detail.html",
+        {"post": post, "previous_post": post.previous_post(), "next_post": post.next_post()},
+    )

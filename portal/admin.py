@@ -1,0 +1,68 @@
+"""Admin building blocks every app shares."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from markdownx.widgets import AdminMarkdownxWidget
+
+from portal.models import PublicationStatus, Redirect
+
+
+class PublicationStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return PublicationStatus.choices
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case PublicationStatus.DRAFT:
+                return queryset.drafts()
+            case PublicationStatus.SCHEDULED:
+                return queryset.scheduled()
+            case PublicationStatus.PUBLISHED:
+                return queryset.published()
+        return queryset
+
+
+class MarkdownAdminMixin:
+    """The markdownx editor with live preview on the model's Markdown source fields."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in getattr(self.model, "markdown_fields", {}):
+            kwargs["widget"] = AdminMarkdownxWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class PublishableAdmin(MarkdownAdminMixin, admin.ModelAdmin):
+    """Status column and filter, publish/unpublish actions."""
+
+    actions = ["publish_now", "unpublish"]
+
+    @admin.display(description="status")
+    def status(self, obj):
+        return obj.publication_status.label
+
+    @admin.action(description="Publish selected now")
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        changed = 0
+        for obj in queryset:
+            if not obj.is_published():
+                obj.publish(at=now)
+                changed += 1
+        self.message_user(request, f"Published {changed} item(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected (back to draft)")
+    def unpublish(self, request, queryset):
+        changed = 0
+        for obj in queryset.exclude(published_at__isnull=True):
+            obj.unpublish()
+            changed += 1
+        self.message_user(request, f"Moved {changed} item(s) back to draft.", messages.SUCCESS)
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "new_path", "created_at"]
+    search_fields = ["old_path", "new_path"]

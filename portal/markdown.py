@@ -1,0 +1,106 @@
+"""
+The one Markdown pipeline: every model, the admin's live preview and imported
+content go through `render_markdown`, so what the organizer previews is exactly
+what visitors get.
+"""
+
+import html
+import re
+
+import markdown
+import nh3
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+MARKDOWN_EXTENSIONS = [
+    "fenced_code",
+    "codehilite",
+    "tables",
+    "footnotes",
+    "toc",
+    "sane_lists",
+    "attr_list",
+    "md_in_html",
+]
+MARKDOWN_EXTENSION_CONFIGS = {
+    # CSS classes rather than inline styles: the Content-Security-Policy forbids
+    # style attributes, and the page's stylesheet gives light and dark colours.
+    "codehilite": {"css_class": "highlight", "guess_lang": False, "noclasses": False},
+    "tables": {"use_align_attribute": True},
+    "toc": {"permalink": "#", "permalink_title": "Link to this section"},
+    "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+}
+
+# What authors really write, and nothing that runs: no script, style, iframe,
+# form, object, event handler or style attribute survives.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col",
+    "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
+    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+}  # fmt: skip
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "details": {"open"},
+    "time": {"datetime"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize_html(fragment: str) -> str:
+    """Return `fragment` with everything executable removed."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Return the sanitized HTML for Markdown `text`."""
+    # A Markdown instance keeps state between conversions (footnotes, anchors):
+    # a fresh one per call keeps concurrent requests apart.
+    converter = markdown.Markdown(
+        extensions=MARKDOWN_EXTENSIONS,
+        extension_configs=MARKDOWN_EXTENSION_CONFIGS,
+        output_format="html",
+    )
+    return sanitize_html(converter.convert(text or ""))
+
+
+_FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)
+_FOOTNOTE_REF = re.compile(r"<sup\b[^>]*>.*?</sup>", re.DOTALL | re.IGNORECASE)
+
+
+def excerpt_from_html(rendered: str, *, words: int = 50) -> str:
+    """Return the plain text of the first paragraph of `rendered`, cut to `words` words."""
+    match = _FIRST_PARAGRAPH.search(rendered or "")
+    if not match:
+        return ""
+    paragraph = _FOOTNOTE_REF.sub("", match.group(1))
+    text = " ".join(html.unescape(strip_tags(paragraph)).split())
+    return Truncator(text).words(words, truncate="…")
+
+
+def plain_text(rendered: str) -> str:
+    """Return the visible text of rendered HTML, whitespace collapsed."""
+    return " ".join(html.unescape(strip_tags(rendered or "")).split())

@@ -1,0 +1,135 @@
+"""Model building blocks every app shares: publishing rules and stored Markdown."""
+
+from django.db import models
+from django.utils import timezone
+
+from portal.markdown import render_markdown
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """Items whose publication time has come: what visitors see."""
+        return self.filter(published_at__isnull=False, published_at__lte=timezone.now())
+
+    def drafts(self):
+        return self.filter(published_at__isnull=True)
+
+    def scheduled(self):
+        return self.filter(published_at__gt=timezone.now())
+
+    def visible_to(self, user):
+        """Everything for staff (to preview drafts), the published items for everyone else."""
+        if user.is_active and user.is_staff:
+            return self.all()
+        return self.published()
+
+
+class Publishable(models.Model):
+    """Empty `published_at` is a draft, a future one is scheduled, a past one is published."""
+
+    published_at = models.DateTimeField(
+        "publish at",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Leave empty for a draft; a future time schedules publication.",
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def is_published(self) -> bool:
+        return self.published_at is not None and self.published_at <= timezone.now()
+
+    is_published.boolean = True
+
+    @property
+    def publication_status(self) -> PublicationStatus:
+        if self.published_at is None:
+            return PublicationStatus.DRAFT
+        if self.published_at > timezone.now():
+            return PublicationStatus.SCHEDULED
+        return PublicationStatus.PUBLISHED
+
+    def publish(self, *, at=None) -> None:
+        """Publish now (or at `at`); an already published item keeps its date."""
+        if at is None and self.is_published():
+            return
+        self.published_at = at or timezone.now()
+        self.save(update_fields=["published_at"])
+
+    def unpublish(self) -> None:
+        self.published_at = None
+        self.save(update_fields=["published_at"])
+
+
+class RenderedMarkdownMixin:
+    """
+    Renders Markdown source fields into stored HTML fields on save, so pages never
+    render Markdown per request. Set `markdown_fields = {"body": "body_html"}`.
+    """
+
+    markdown_fields: dict[str, str] = {}
+
+    def render_markdown_fields(self) -> None:
+        for source, target in self.markdown_fields.items():
+            setattr(self, target, render_markdown(getattr(self, source)))
+
+    def save(self, *args, **kwargs):
+        self.render_markdown_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            update_fields = set(update_fields)
+            update_fields |= {
+                target for source, target in self.markdown_fields.items() if source in update_fields
+            }
+            kwargs["update_fields"] = update_fields
+        super().save(*args, **kwargs)
+
+
+class Redirect(models.Model):
+    """An old address that answers with a permanent redirect (renamed slugs, imported sites)."""
+
+    old_path = models.CharField(
+        max_length=500, unique=True, help_text="The path that used to answer, e.g. /blog/old-slug/."
+    )
+    new_path = models.CharField(max_length=500, help_text="Where it lives now.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path}"
+
+    @classmethod
+    def record_move(cls, *, old_path: str, new_path: str) -> None:
+        """Make `old_path` answer with `new_path`, and re-point earlier moves to it."""
+        if old_path == new_path:
+            return
+        cls.objects.filter(new_path=old_path).update(new_path=new_path)
+        cls.objects.update_or_create(old_path=old_path, defaults={"new_path": new_path})
+        # The thing lives at new_path again: a redirect away from it would loop.
+        cls.objects.filter(old_path=new_path).delete()
+
+
+class RedirectOnMoveMixin:
+    """Once published, an item whose URL changes leaves a permanent redirect behind."""
+
+    def save(self, *args, **kwargs):
+        previous = None
+        if self.pk is not None:
+            previous = type(self)._default_manager.filter(pk=self.pk).first()
+        super().save(*args, **kwargs)
+        if previous is not None and previous.is_published():
+            old_path, new_path = previous.get_absolute_url(), self.get_absolute_url()
+            if old_path != new_path:
+                Redirect.record_move(old_path=old_path, new_path=new_path)

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import feeds, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("blog/", include("blog.urls")),
+    path("talks/", include("talks.urls")),
+    path("club/", include("meetups.urls")),
+    path("tags/", views.tag_list, name="tag_list"),
+    path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
+    path("tags/<slug:slug>/feed.rss", feeds.TagFeed(), name="tag_feed_rss"),
+    path("tags/<slug:slug>/feed.atom", feeds.TagFeed.atom(), name="tag_feed_atom"),
+    path("feeds/", views.feed_index, name="feed_index"),
+    path("feeds/all.rss", feeds.AllFeed(), name="all_feed_rss"),
+    path("feeds/all.atom", feeds.AllFeed.atom(), name="all_feed_atom"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("admin-tools/markdown/preview/", views.markdown_preview, name="markdown_preview"),
+    path("admin-tools/markdown/upload/", views.markdown_image_upload, name="markdown_upload"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = f"{settings.SITE_NAME} — organizer"
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "Posts, talks and the club"

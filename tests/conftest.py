@@ -1,0 +1,61 @@
+"""Fixtures every test module can use. App-specific ones live in tests/<app>/conftest.py."""
+
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+_sequence = count(1)
+
+
+def pytest_configure(config):
+    # The hashed-name storage needs `collectstatic` first; tests render
+    # templates without it (tests/portal/test_static.py covers the real one).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path):
+    """Uploads written by a test land in its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+
+@pytest.fixture
+def organizer(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="organizer", email="organizer@example.org", password="organizer-password",
+        first_name="Ada", last_name="Example",
+    )
+
+
+@pytest.fixture
+def staff_client(client, organizer):
+    client.force_login(organizer)
+    return client
+
+
+@pytest.fixture
+def make_post(organizer):
+    """Factory: make_post(title=..., published_at=..., tags=[...], **fields)."""
+    from blog.models import Post
+
+    def factory(*, tags=(), published=True, **fields):
+        number = next(_sequence)
+        fields.setdefault("title", f"Post number {number}")
+        fields.setdefault("slug", f"post-{number}")
+        fields.setdefault("author", organizer)
+        fields.setdefault("body", f"First paragraph of post {number}.\n\nSecond paragraph.")
+        if published and "published_at" not in fields:
+            fields["published_at"] = timezone.now() - timedelta(hours=number)
+        post = Post.objects.create(**fields)
+        if tags:
+            post.tags.set(list(tags))
+        return post
+
+    return factory
