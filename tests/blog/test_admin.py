@@ -1,0 +1,76 @@
+import pytest
+
+from blog.models import Post
+from portal.markdown import render_markdown
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_pages_load(staff_client, make_post):
+    post = make_post(tags=["quic"])
+    assert staff_client.get("/admin/blog/post/").status_code == 200
+    assert staff_client.get("/admin/blog/post/?status=draft").status_code == 200
+    change = staff_client.get(f"/admin/blog/post/{post.pk}/change/")
+    assert change.status_code == 200
+    assert "markdownx" in change.text  # the editor with live preview
+    assert 'class="viewsitelink"' in change.text
+
+
+def test_add_post_through_the_admin_defaults_author_and_renders_markdown(staff_client, organizer):
+    form = staff_client.get("/admin/blog/post/add/")
+    assert f'<option value="{organizer.pk}" selected>' in form.text
+    response = staff_client.post(
+        "/admin/blog/post/add/",
+        {"title": "From the admin", "slug": "from-the-admin", "author": organizer.pk,
+         "body": "# Hello\n\n<script>x</script>", "summary": "", "tags": "quic, raft",
+         "published_at_0": "", "published_at_1": ""},
+    )
+    assert response.status_code == 302, response.context["adminform"].errors
+    post = Post.objects.get(slug="from-the-admin")
+    assert "<script" not in post.body_html
+    assert sorted(post.tags.names()) == ["quic", "raft"]
+    assert not post.is_published()
+
+
+def test_all_digit_slug_is_refused_next_to_the_field(staff_client, organizer):
+    response = staff_client.post(
+        "/admin/blog/post/add/",
+        {"title": "Year", "slug": "2024", "author": organizer.pk, "body": "x", "tags": "",
+         "published_at_0": "", "published_at_1": ""},
+    )
+    assert response.status_code == 200
+    assert "clash with the yearly archive" in response.text
+
+
+def test_publish_and_unpublish_actions(staff_client, make_post):
+    draft = make_post(published=False)
+    staff_client.post("/admin/blog/post/", {"action": "publish_now", "_selected_action": [draft.pk]})
+    assert Post.objects.get(pk=draft.pk).is_published()
+    staff_client.post("/admin/blog/post/", {"action": "unpublish", "_selected_action": [draft.pk]})
+    assert Post.objects.get(pk=draft.pk).published_at is None
+
+
+def test_live_preview_is_the_published_rendering(staff_client):
+    source = "## Title\n\n```python\nx = 1\n```\n\n<img src=x onerror=alert(1)>"
+    response = staff_client.post("/admin-tools/markdown/preview/", {"content": source})
+    assert response.status_code == 200
+    assert response.text == render_markdown(source)
+
+
+def test_live_preview_and_upload_are_for_staff_only(client):
+    assert client.post("/admin-tools/markdown/preview/", {"content": "x"}).status_code == 302
+    assert client.post("/admin-tools/markdown/upload/", {}).status_code == 302
+
+
+def test_live_preview_without_content_is_a_400(staff_client):
+    assert staff_client.post("/admin-tools/markdown/preview/", {}).status_code == 400
+
+
+def test_image_upload_refuses_svg(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    svg = SimpleUploadedFile("x.svg", b"<svg onload='alert(1)'/>", content_type="image/svg+xml")
+    response = staff_client.post(
+        "/admin-tools/markdown/upload/", {"image": svg}, headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert response.status_code == 400

@@ -1,0 +1,98 @@
+from datetime import datetime, timedelta, timezone as dt_timezone
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+IN_2024 = datetime(2024, 6, 1, 12, tzinfo=dt_timezone.utc)
+LIST_PAGES = ["/", "/blog/", "/blog/2024/", "/tags/", "/tags/quic/", "/feeds/all.atom",
+              "/blog/feed.atom", "/blog/feed.rss", "/tags/quic/feed.rss"]
+
+
+@pytest.mark.parametrize("url", LIST_PAGES)
+def test_list_page_queries_do_not_grow_with_posts(client, make_post, django_assert_num_queries, url):
+    def add_post(number):
+        make_post(published_at=IN_2024 + timedelta(hours=number), tags=["quic", f"topic-{number}"])
+
+    add_post(0)
+    with CaptureQueriesContext(connection) as with_one:
+        assert client.get(url).status_code == 200
+    for number in range(1, 30):
+        add_post(number)
+    with django_assert_num_queries(len(with_one)):
+        assert client.get(url).status_code == 200
+
+
+def test_list_is_newest_first_and_paginated(client, make_post):
+    for number in range(25):
+        make_post(title=f"Entry {number:02d}", published_at=IN_2024 + timedelta(days=number))
+    first = client.get("/blog/").text
+    assert first.index("Entry 24") < first.index("Entry 23")
+    assert "Entry 04" not in first
+    assert "Page 1 of 2" in first
+    assert "Entry 04" in client.get("/blog/?page=2").text
+
+
+def test_post_page_shows_reading_time_tags_and_neighbours(client, make_post):
+    older = make_post(title="Older", published_at=IN_2024)
+    post = make_post(title="Middle", published_at=IN_2024 + timedelta(days=1), tags=["raft"],
+                     body=" ".join(["word"] * 500))
+    newer = make_post(title="Newer", published_at=IN_2024 + timedelta(days=2))
+    page = client.get(post.get_absolute_url()).text
+    assert "3 min read" in page
+    assert 'href="/tags/raft/"' in page
+    assert f'rel="prev" href="{older.get_absolute_url()}"' in page
+    assert f'rel="next" href="{newer.get_absolute_url()}"' in page
+
+
+def test_year_archive_lists_only_that_year(client, make_post):
+    make_post(title="In 2024", published_at=IN_2024)
+    make_post(title="In 2023", published_at=IN_2024.replace(year=2023))
+    page = client.get("/blog/2024/").text
+    assert "In 2024" in page and "In 2023" not in page
+    assert 'href="/blog/2023/"' in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/blog/no-such-post/",
+        "/blog/" + "x" * 5000 + "/",
+        "/blog/?page=abc",
+        "/blog/?page=99999",
+        "/blog/?page=-1",
+        "/blog/1999/",
+        "/tags/no-such-tag/",
+        "/tags/no-such-tag/feed.atom",
+        "/?page=abc",
+        "/blog/%00/",
+    ],
+)
+def test_bad_input_is_a_404_never_a_500(client, make_post, url):
+    make_post()
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in response.text or url.endswith(".atom")
+
+
+def test_404_page_has_the_site_layout(client):
+    page = client.get("/nothing-here/").text
+    assert '<nav aria-label="Main">' in page
+    assert "<h1>Page not found</h1>" in page
+
+
+def test_500_page_renders_in_the_site_look_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "Something went wrong" in page
+    assert "site.css" in page
+
+
+def test_post_page_is_semantic_with_one_h1(client, make_post):
+    page = client.get(make_post().get_absolute_url()).text
+    assert page.count("<h1") == 1
+    for landmark in ("<header", "<nav", "<main", "<article", "<footer"):
+        assert landmark in page

@@ -1,0 +1,45 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from blog.models import Post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_first_run_creates_organizer_and_demo_then_later_runs_change_nothing(settings, tmp_path, capsys):
+    settings.VAR_DIR = tmp_path
+    call_command("setup_site")
+    first = capsys.readouterr().out
+    assert "Organizer login: organizer / " in first
+    password = (tmp_path / "organizer-login.txt").read_text().strip()
+    organizer = get_user_model().objects.get(username="organizer")
+    assert organizer.is_superuser and organizer.check_password(password)
+    posts = Post.objects.count()
+    assert posts >= 5
+    assert Post.objects.drafts().exists() and Post.objects.scheduled().exists()
+
+    call_command("setup_site")
+    second = capsys.readouterr().out
+    assert f"Organizer login: organizer / {password}" in second
+    assert Post.objects.count() == posts
+    assert get_user_model().objects.count() == 1
+
+
+def test_changed_password_is_not_printed(settings, tmp_path, capsys):
+    settings.VAR_DIR = tmp_path
+    call_command("setup_site", "--no-demo")
+    organizer = get_user_model().objects.get(username="organizer")
+    organizer.set_password("something-else-entirely")
+    organizer.save()
+    capsys.readouterr()
+    call_command("setup_site", "--no-demo")
+    assert "password changed since the first run" in capsys.readouterr().out
+    assert not Post.objects.exists()
+
+
+def test_demo_pages_render(client, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    call_command("setup_site")
+    for post in Post.objects.published():
+        assert client.get(post.get_absolute_url()).status_code == 200
