@@ -123,7 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache --------------------------------------------------------------------
 # Shared state that several app servers must agree on (rate limits, for one)
 # lives here: set CACHE_URL=redis://… in production.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://portal")}
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://portal")}
 
 # --- Email --------------------------------------------------------------------
 # EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 in production; without

@@ -28,6 +28,16 @@ def _isolated_files(settings, tmp_path):
 
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and cached pages from one test must not leak into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def organizer(django_user_model):
     return django_user_model.objects.create_superuser(
