@@ -104,6 +104,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh clone has no var/ yet; SQLite creates the file but not its folder.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # The web server and the task worker write to the same file: WAL lets readers
     # go on during a write, and IMMEDIATE transactions wait for the lock instead
     # of failing with "database is locked" half-way through.
