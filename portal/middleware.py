@@ -17,6 +17,8 @@ class RedirectFallbackMiddleware:
         if response.status_code != 404:
             return response
         path = request.path
+        if "\x00" in path:  # PostgreSQL refuses NUL in text; no old address holds one
+            return response
         candidates = {path, path.rstrip("/") or "/", path if path.endswith("/") else path + "/"}
         redirect = Redirect.objects.filter(old_path__in=candidates).first()
         if redirect is None:
