@@ -1,5 +1,6 @@
 """Fixtures every test module can use. App-specific ones live in tests/<app>/conftest.py."""
 
+import tempfile
 from datetime import timedelta
 from itertools import count
 
@@ -13,6 +14,8 @@ _sequence = count(1)
 def pytest_configure(config):
     # The hashed-name storage needs `collectstatic` first; tests render
     # templates without it (tests/portal/test_static.py covers the real one).
+    # WhiteNoise warns when STATIC_ROOT is missing (nothing is collected in tests).
+    settings.STATIC_ROOT = tempfile.mkdtemp(prefix="static-")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
