@@ -51,8 +51,8 @@ setup: install
 run: export DEBUG ?= true
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	@trap 'kill 0' EXIT INT TERM; \
-	$(MANAGE) db_worker --queue-name '*' & \
+	@$(MANAGE) db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(MANAGE) runserver --skip-checks $(HOST):$(PORT)
 
 test: export SECRET_KEY ?= test-only-secret-key-never-used-in-production
