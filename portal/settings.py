@@ -228,7 +228,7 @@ AUTH_PASSWORD_VALIDATORS = [
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "portal.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/admin-tools/markdown/preview/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin-tools/markdown/upload/"
-MARKDOWNX_MEDIA_PATH = "uploads/%Y/%m/"
+MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
 # SVG can carry script and would be served from our own origin: raster images only.
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]

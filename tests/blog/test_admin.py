@@ -74,3 +74,22 @@ def test_image_upload_refuses_svg(staff_client):
         "/admin-tools/markdown/upload/", {"image": svg}, headers={"x-requested-with": "XMLHttpRequest"}
     )
     assert response.status_code == 400
+
+
+def test_image_upload_stores_a_real_image_and_answers_with_markdown(staff_client, settings):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(buffer, format="PNG")
+    png = SimpleUploadedFile("diagram.png", buffer.getvalue(), content_type="image/png")
+    response = staff_client.post(
+        "/admin-tools/markdown/upload/", {"image": png}, headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert response.status_code == 200
+    image_code = response.json()["image_code"]
+    assert image_code.startswith("![](/media/uploads/") and image_code.endswith(".png)")
+    stored = settings.MEDIA_ROOT / image_code.removeprefix("![](/media/").removesuffix(")")
+    assert Image.open(stored).size == (40, 20)
