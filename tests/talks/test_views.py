@@ -1,0 +1,454 @@
+"""The talk list and talk pages, as a visitor (and a crawler) meets them."""
+
+import json
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+YOUTUBE_URL = "https://www.youtube.com/watch?v=abcdefghijk"
+
+
+class ElementCollector(HTMLParser):
+    """Every start tag with its attributes, as a browser would see them."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[tuple[dict[str, str], str]] = []  # inline scripts: (attributes, text)
+        self._script = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {name: value or "" for name, value in attrs}
+        self.elements.append((tag, attributes))
+        if tag == "script":
+            self._script = attributes
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._script = None
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self.scripts.append((self._script, data))
+
+    def find(self, tag):
+        return [attrs for name, attrs in self.elements if name == tag]
+
+
+def parse(html: str) -> ElementCollector:
+    collector = ElementCollector()
+    collector.feed(html)
+    return collector
+
+
+def headings(html: str, level: str) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>", "", text).strip()
+        for text in re.findall(rf"<{level}\b[^>]*>(.*?)</{level}>", html, re.DOTALL)
+    ]
+
+
+# --- The list ---------------------------------------------------------------------------
+
+
+def test_list_groups_past_talks_by_year_newest_first(client, make_talk):
+    make_talk(title="Old talk", date=timezone.datetime(2022, 5, 1).date())
+    make_talk(title="Newer talk", date=timezone.datetime(2024, 3, 1).date())
+    make_talk(title="Newest talk", date=timezone.datetime(2024, 11, 1).date())
+
+    html = client.get("/talks/").text
+
+    assert headings(html, "h2")[:2] == ["2024", "2022"]
+    assert headings(html, "h3") == ["Newest talk", "Newer talk", "Old talk"]
+
+
+def test_upcoming_talks_come_first_soonest_first(client, make_talk):
+    today = timezone.localdate()
+    make_talk(title="Given last month", date=today - timedelta(days=30))
+    make_talk(title="In two months", date=today + timedelta(days=60))
+    make_talk(title="Next week", date=today + timedelta(days=7))
+
+    html = client.get("/talks/").text
+
+    assert headings(html, "h2")[:2] == ["Upcoming", str((today - timedelta(days=30)).year)]
+    assert headings(html, "h3") == ["Next week", "In two months", "Given last month"]
+    assert "I’ll be speaking at these" in html
+
+
+def test_list_shows_event_place_and_materials(client, make_talk):
+    make_talk(
+        title="QUIC inside",
+        event_name="FOSDEM 2024",
+        city="",
+        is_online=True,
+        slides_url="https://example.org/slides",
+        recording_url=YOUTUBE_URL,
+        tags=["quic"],
+    )
+
+    html = client.get("/talks/").text
+
+    assert "FOSDEM 2024 · Online" in html
+    assert "Slides · Recording" in html
+    assert 'href="/tags/quic/"' in html
+
+
+def test_list_with_no_talks_says_so(client, db):
+    response = client.get("/talks/")
+    assert response.status_code == 200
+    assert "No talks yet." in response.text
+
+
+def _many_talks(make_talk, make_post, number):
+    today = timezone.localdate()
+    for index in range(number):
+        make_talk(
+            date=today + timedelta(days=10 - index * 40),
+            event_name=f"Conference {index % 4}",
+            tags=["quic", f"topic-{index}"],
+            links=[("Code", "https://example.org/code")],
+            co_speakers=[("Grace Sample", "")],
+            writeup_post=make_post() if index % 3 == 0 else None,
+            slides_url="https://example.org/slides" if index % 2 else "",
+        )
+
+
+@pytest.mark.parametrize("query", ["", "?tag=quic", "?event=Conference+0"], ids=["all", "tag", "event"])
+def test_list_query_count_does_not_grow_with_talks(
+    client, make_talk, make_post, django_assert_num_queries, query
+):
+    _many_talks(make_talk, make_post, 1)
+    with django_assert_num_queries(4) as one:
+        assert client.get(f"/talks/{query}").status_code == 200
+
+    _many_talks(make_talk, make_post, 29)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(f"/talks/{query}")
+    assert response.status_code == 200
+    if not query:
+        assert response.text.count('class="entry entry--talk"') == 30
+
+
+# --- Filters ------------------------------------------------------------------------------
+
+
+def test_tag_filter_keeps_only_tagged_talks(client, make_talk):
+    make_talk(title="About QUIC", tags=["quic"])
+    make_talk(title="About Raft", tags=["raft"])
+
+    response = client.get("/talks/?tag=quic")
+
+    assert response.status_code == 200
+    assert headings(response.text, "h3") == ["About QUIC"]
+    assert "Talks tagged #quic" in response.text
+    assert '<meta name="robots" content="noindex, follow">' in response.text
+
+
+def test_event_filter_keeps_only_that_events_talks(client, make_talk):
+    make_talk(title="At FOSDEM", event_name="FOSDEM 2024")
+    make_talk(title="At RustConf", event_name="RustConf 2024")
+
+    response = client.get("/talks/", {"event": "RustConf 2024"})
+
+    assert headings(response.text, "h3") == ["At RustConf"]
+
+
+def test_filters_offer_only_values_that_still_match(client, make_talk):
+    make_talk(event_name="FOSDEM 2024", tags=["quic"])
+    make_talk(event_name="RustConf 2024", tags=["rust"])
+
+    html = client.get("/talks/?tag=quic").text
+
+    assert "FOSDEM 2024</a>" in html
+    assert "RustConf 2024" not in html
+    assert "All tags</a>" in html
+
+
+def test_tag_counts_ignore_drafts_and_posts(client, make_talk, make_post):
+    make_talk(tags=["quic"])
+    make_talk(tags=["quic"], published=False)
+    make_post(tags=["quic"])
+
+    html = client.get("/talks/").text
+
+    assert re.search(r'>#quic</a> <span class="count">1</span>', html)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?tag=no-such-tag",
+        "?tag=post-only",
+        "?tag=draft-only",
+        "?tag=%00",
+        "?tag=%F0%9F%92%A5%3Cscript%3E",
+        "?tag=" + "a" * 5000,
+        "?event=Nowhere",
+        "?event=%00",
+        "?event=" + "x" * 5000,
+        "?event=FOSDEM+2024&tag=rust",
+    ],
+    ids=[
+        "unknown-tag", "tag-of-posts-only", "tag-of-drafts-only", "nul-tag", "odd-tag",
+        "huge-tag", "unknown-event", "nul-event", "huge-event", "no-talk-in-both",
+    ],
+)  # fmt: skip
+def test_filters_that_match_nothing_are_404_not_500(client, make_talk, make_post, query):
+    make_talk(event_name="FOSDEM 2024", tags=["quic"])
+    make_talk(event_name="RustConf 2024", tags=["rust"])
+    make_talk(event_name="Secret", tags=["draft-only"], published=False)
+    make_post(tags=["post-only"])
+
+    response = client.get(f"/talks/{query}")
+
+    assert response.status_code == 404
+
+
+def test_a_page_parameter_is_ignored_not_an_error(client, make_talk):
+    make_talk()
+    assert client.get("/talks/?page=abc").status_code == 200
+
+
+# --- A talk's page -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/talks/no-such-talk/", "/talks/%00/", "/talks/a/b/", "/talks/" + "x" * 300 + "/"],
+    ids=["unknown", "nul", "nested", "huge"],
+)
+def test_unknown_talk_addresses_are_404(client, make_talk, path):
+    make_talk()
+    assert client.get(path).status_code == 404
+
+
+def test_talk_page_shows_the_facts_and_materials(client, make_talk, make_post, pdf_bytes):
+    post = make_post(title="What I said at FOSDEM")
+    talk = make_talk(
+        title="QUIC from the inside",
+        event_name="FOSDEM 2024",
+        event_url="https://fosdem.org/2024/",
+        city="Brussels, Belgium",
+        date=timezone.datetime(2024, 2, 4).date(),
+        language="de",
+        abstract="We count **round trips**.",
+        slides_url="https://speakerdeck.com/example/quic",
+        recording_url="https://media.ccc.de/v/quic",
+        writeup_post=post,
+        tags=["quic"],
+        links=[("Workshop", "https://example.org/workshop"), ("Code", "https://example.org/code")],
+        co_speakers=[("Grace Sample", "https://example.org/grace"), ("Lin Other", "")],
+    )
+    talk.slides_file.save("x.pdf", ContentFile(pdf_bytes))
+
+    html = client.get(talk.get_absolute_url()).text
+    page = parse(html)
+    links = {attrs.get("href") for attrs in page.find("a")}
+
+    assert "<strong>round trips</strong>" in html
+    assert "https://fosdem.org/2024/" in links
+    assert "Sunday, 4 February 2024" in html
+    assert "Brussels, Belgium" in html
+    assert "German" in html
+    assert talk.slides_file.url in links
+    assert "https://speakerdeck.com/example/quic" in links
+    assert "https://media.ccc.de/v/quic" in links  # not YouTube/Vimeo: a plain link
+    assert post.get_absolute_url() in links
+    assert "/tags/quic/" in links
+    assert html.index("Workshop</a>") < html.index("Code</a>")
+    assert "Grace Sample</a> and Lin Other" in html
+    assert not page.find("iframe")
+
+
+def test_links_follow_the_organizers_order(client, make_talk):
+    talk = make_talk()
+    talk.links.create(label="Third", url="https://example.org/3", position=3)
+    talk.links.create(label="First", url="https://example.org/1", position=1)
+    talk.links.create(label="Second", url="https://example.org/2", position=2)
+
+    html = client.get(talk.get_absolute_url()).text
+
+    assert html.index(">First<") < html.index(">Second<") < html.index(">Third<")
+
+
+def test_an_unpublished_writeup_post_is_not_linked(client, make_talk, make_post):
+    post = make_post(title="Draft write-up", published=False)
+    talk = make_talk(writeup_post=post)
+
+    html = client.get(talk.get_absolute_url()).text
+
+    assert "Draft write-up" not in html
+    assert post.get_absolute_url() not in html
+
+
+def test_external_writeup_is_a_link_with_its_site(client, make_talk):
+    talk = make_talk(writeup_url="https://www.example.com/blog/recap/")
+    html = client.get(talk.get_absolute_url()).text
+    assert '<a href="https://www.example.com/blog/recap/" rel="noopener">Write-up</a>' in html
+    assert "(example.com)" in html
+
+
+def test_the_writeup_post_names_its_talk(client, make_talk, make_post):
+    post = make_post(title="QUIC, written up")
+    talk = make_talk(title="QUIC from the inside", event_name="FOSDEM 2024", writeup_post=post)
+    make_talk(title="Hidden draft talk", writeup_post=post, published=False)
+
+    html = client.get(post.get_absolute_url()).text
+
+    assert f'Talk: <a href="{talk.get_absolute_url()}">QUIC from the inside</a> at FOSDEM 2024' in html
+    assert "Hidden draft talk" not in html
+
+
+def test_previous_and_next_links(client, make_talk):
+    today = timezone.localdate()
+    earlier = make_talk(title="Earlier", date=today - timedelta(days=300))
+    talk = make_talk(title="This one", date=today - timedelta(days=200))
+    later = make_talk(title="Later", date=today - timedelta(days=100))
+
+    page = parse(client.get(talk.get_absolute_url()).text)
+
+    by_rel = {attrs.get("rel"): attrs.get("href") for attrs in page.find("a") if attrs.get("rel")}
+    assert by_rel["prev"] == earlier.get_absolute_url()
+    assert by_rel["next"] == later.get_absolute_url()
+
+
+def test_talk_page_carries_schema_org_event(client, make_talk, settings):
+    talk = make_talk(
+        title="Raft </script><script>alert(1)</script>",
+        event_name="Papers We Love",
+        event_url="https://example.org/pwl",
+        city="Berlin",
+        is_online=True,
+        date=timezone.datetime(2024, 10, 17).date(),
+        tags=["raft"],
+        co_speakers=[("Grace Sample", "https://example.org/grace")],
+    )
+
+    response = client.get(talk.get_absolute_url())
+    page = parse(response.text)
+    blocks = [
+        json.loads(data) for attrs, data in page.scripts if attrs.get("type") == "application/ld+json"
+    ]
+
+    assert len(blocks) == 1
+    event = blocks[0]
+    assert event["@type"] == "Event"
+    assert event["name"] == talk.title
+    assert event["startDate"] == "2024-10-17"
+    assert event["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
+    assert {place["@type"] for place in event["location"]} == {"Place", "VirtualLocation"}
+    assert event["superEvent"] == {"@type": "Event", "name": "Papers We Love", "url": "https://example.org/pwl"}
+    assert [person["name"] for person in event["performer"]] == [settings.SITE_AUTHOR, "Grace Sample"]
+    assert event["url"] == settings.SITE_URL + talk.get_absolute_url()
+    assert "<script>alert(1)" not in response.text
+
+
+def test_talk_page_query_count_does_not_grow_with_links(
+    client, make_talk, django_assert_num_queries
+):
+    small = make_talk(links=[("One", "https://example.org/1")], co_speakers=[("A", "")], tags=["a"])
+    big = make_talk(
+        links=[(f"Link {n}", f"https://example.org/{n}") for n in range(15)],
+        co_speakers=[(f"Speaker {n}", "") for n in range(5)],
+        tags=[f"tag-{n}" for n in range(8)],
+    )
+    with django_assert_num_queries(6) as first:
+        client.get(small.get_absolute_url())
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(big.get_absolute_url())
+
+
+# --- Recordings: privacy first ---------------------------------------------------------------
+
+THIRD_PARTY = re.compile(r"youtube|youtu\.be|ytimg|googlevideo|vimeo|doubleclick", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(
+    ("recording_url", "provider", "video_id"),
+    [
+        ("https://www.youtube.com/watch?v=abcdefghijk", "youtube", "abcdefghijk"),
+        ("https://youtu.be/abcdefghijk?t=90", "youtube", "abcdefghijk"),
+        ("https://vimeo.com/123456789", "vimeo", "123456789"),
+    ],
+    ids=["youtube", "youtu.be", "vimeo"],
+)
+def test_first_html_of_a_recorded_talk_loads_nothing_from_the_video_site(
+    client, make_talk, recording_url, provider, video_id
+):
+    talk = make_talk(recording_url=recording_url)
+
+    response = client.get(talk.get_absolute_url())
+    page = parse(response.text)
+
+    assert page.find("iframe") == []
+    assert "<iframe" not in response.text
+    # Nothing that a browser fetches by itself points at the video site...
+    for tag, attribute in [
+        ("script", "src"), ("img", "src"), ("img", "srcset"), ("link", "href"),
+        ("source", "src"), ("video", "poster"), ("object", "data"), ("embed", "src"),
+    ]:  # fmt: skip
+        for attrs in page.find(tag):
+            assert not THIRD_PARTY.search(attrs.get(attribute, "")), (tag, attrs)
+    # (JSON-LD names the recording for search engines: data, never fetched or run.)
+    assert not any(
+        THIRD_PARTY.search(text)
+        for attrs, text in page.scripts
+        if attrs.get("type") != "application/ld+json"
+    )
+    assert not re.search(r"url\([^)]*(youtube|ytimg|vimeo)", response.text, re.IGNORECASE)
+    # ...the recording is an ordinary link that the page's own script upgrades on click.
+    player_links = [attrs for attrs in page.find("a") if attrs.get("data-embed-provider")]
+    assert player_links == [
+        {
+            "class": "recording-link",
+            "href": recording_url,
+            "data-embed-provider": provider,
+            "data-embed-id": video_id,
+            "data-embed-start": "90" if "t=90" in recording_url else "0",
+            "data-embed-title": f"Recording: {talk.title}",
+        }
+    ]
+    scripts = [attrs["src"] for attrs in page.find("script") if attrs.get("src")]
+    assert scripts == ["/static/talks/recording.js"]
+    assert urlsplit(scripts[0]).netloc == ""
+
+
+def test_the_click_to_play_script_follows_the_content_security_policy(client, make_talk):
+    talk = make_talk(recording_url=YOUTUBE_URL)
+
+    response = client.get(talk.get_absolute_url())
+    policy = response["Content-Security-Policy"]
+    page = parse(response.text)
+
+    [script] = [attrs for attrs in page.find("script") if attrs.get("src")]
+    nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
+    assert script["nonce"] == nonce
+    assert "https://www.youtube-nocookie.com" in policy
+    # No inline style attribute or event handler anywhere on the page.
+    for _tag, attrs in page.elements:
+        assert "style" not in attrs
+        assert not any(name.startswith("on") for name in attrs)
+
+
+def test_the_player_script_builds_only_privacy_enhanced_players():
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("talks/recording.js"), encoding="utf-8") as script:
+        source = script.read()
+    assert "https://www.youtube-nocookie.com/embed/" in source
+    assert "https://player.vimeo.com/video/" in source
+    assert "www.youtube.com" not in source
+
+
+def test_a_talk_without_recording_loads_no_player_script(client, make_talk):
+    talk = make_talk(recording_url="https://media.ccc.de/v/some-talk")
+    html = client.get(talk.get_absolute_url()).text
+    assert "recording.js" not in html
+    assert 'href="https://media.ccc.de/v/some-talk"' in html
