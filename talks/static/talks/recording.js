@@ -36,7 +36,6 @@
     frame.title = link.dataset.embedTitle || "Recording";
     frame.className = "recording-frame";
     frame.allow = "autoplay; encrypted-media; fullscreen; picture-in-picture";
-    frame.allowFullscreen = true;
     frame.referrerPolicy = "strict-origin-when-cross-origin";
     link.replaceWith(frame);
     frame.focus();
