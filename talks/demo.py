@@ -194,7 +194,10 @@ def load(*, author) -> str:
             talk.links.create(label=label, url=url, position=position)
         for position, (name, url) in enumerate(data.get("co_speakers", []), start=1):
             talk.co_speakers.create(name=name, url=url, position=position)
-    writeup = "a write-up post" if writeup_post else f"no write-up post (“{WRITEUP_POST_SLUG}” is missing)"
+    if writeup_post:
+        writeup = "a write-up post"
+    else:
+        writeup = f"no write-up post (“{WRITEUP_POST_SLUG}” is missing)"
     return (
         f"{len(TALKS)} talks (one upcoming, one draft; PDF slides, a YouTube recording, {writeup})"
     )

@@ -10,6 +10,7 @@ from taggit.models import Tag
 from talks.models import Talk
 
 _TAG_SLUG = re.compile(r"[-\w]{1,100}")
+_EVENT_NAME_MAX_LENGTH = Talk._meta.get_field("event_name").max_length
 
 
 def _event_facets(talks):
@@ -41,7 +42,7 @@ def talk_list(request):
     # Checked before any query: PostgreSQL refuses NUL characters outright.
     if tag_slug is not None and not _TAG_SLUG.fullmatch(tag_slug):
         raise Http404("Not a tag.")
-    if event is not None and ("\x00" in event or len(event) > Talk._meta.get_field("event_name").max_length):
+    if event is not None and ("\x00" in event or len(event) > _EVENT_NAME_MAX_LENGTH):
         raise Http404("Not an event.")
     published = Talk.objects.published()
     tags = _tag_facets(published.filter(event_name=event) if event else published)
