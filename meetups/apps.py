@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class MeetupsConfig(AppConfig):
     name = "meetups"
     verbose_name = "Paper club"
+
+    def ready(self):
+        from meetups.timeline import SessionTimelineSource
+        from portal import timeline
+
+        timeline.register(SessionTimelineSource())

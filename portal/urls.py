@@ -10,6 +10,7 @@ urlpatterns = [
     path("blog/", include("blog.urls")),
     path("talks/", include("talks.urls")),
     path("club/", include("meetups.urls")),
+    path("papers/", include("meetups.urls_papers")),
     path("tags/", views.tag_list, name="tag_list"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag_detail"),
     path("tags/<slug:slug>/feed.rss", feeds.TagFeed(), name="tag_feed_rss"),
