@@ -1,6 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from blog.models import Post
 from portal.pagination import paginate
@@ -10,13 +10,13 @@ def _archive_years():
     return Post.objects.published().dates("published_at", "year", order="DESC")
 
 
-@require_GET
+@require_safe
 def post_list(request):
     page = paginate(request, Post.objects.published().for_display())
     return render(request, "blog/post_list.html", {"page": page, "years": _archive_years()})
 
 
-@require_GET
+@require_safe
 def post_year(request, year):
     posts = Post.objects.published().for_display().filter(published_at__year=int(year))
     page = paginate(request, posts)
@@ -29,7 +29,7 @@ def post_year(request, year):
     )
 
 
-@require_GET
+@require_safe
 def post_detail(request, slug):
     post = get_object_or_404(Post.objects.visible_to(request.user).for_display(), slug=slug)
     return render(

@@ -2,7 +2,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from markdownx.views import ImageUploadView
 from taggit.models import Tag
 
@@ -14,7 +14,7 @@ from portal.pagination import paginate
 HOME_UPCOMING = 3
 
 
-@require_GET
+@require_safe
 def home(request):
     page = paginate(request, timeline.Timeline())
     return render(
@@ -24,7 +24,7 @@ def home(request):
     )
 
 
-@require_GET
+@require_safe
 def tag_list(request):
     counts = timeline.tag_counts()
     tags = sorted(
@@ -36,19 +36,19 @@ def tag_list(request):
     return render(request, "portal/tag_list.html", {"tags": tags})
 
 
-@require_GET
+@require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, timeline.Timeline(tag=tag.slug))
     return render(request, "portal/tag_detail.html", {"tag": tag, "page": page})
 
 
-@require_GET
+@require_safe
 def feed_index(request):
     return render(request, "portal/feed_index.html")
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /admin-tools/"]
     try:

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from talks.models import Talk
@@ -29,7 +29,7 @@ def _tag_facets(talks):
     )
 
 
-@require_GET
+@require_safe
 def talk_list(request):
     """
     Upcoming talks first, then past ones grouped by year. `?tag=` and `?event=`
@@ -77,7 +77,7 @@ def talk_list(request):
     )
 
 
-@require_GET
+@require_safe
 def talk_detail(request, slug):
     talk = get_object_or_404(Talk.objects.visible_to(request.user).for_display(), slug=slug)
     return render(

@@ -96,3 +96,13 @@ def test_post_page_is_semantic_with_one_h1(client, make_post):
     assert page.count("<h1") == 1
     for landmark in ("<header", "<nav", "<main", "<article", "<footer"):
         assert landmark in page
+
+
+@pytest.mark.parametrize("url", ["/", "/blog/", "/tags/", "/feeds/", "/robots.txt"])
+def test_head_requests_are_answered(client, make_post, url):
+    make_post()
+    assert client.head(url).status_code == 200
+
+
+def test_pages_refuse_writes(client):
+    assert client.post("/blog/").status_code == 405
