@@ -1,3 +1,5 @@
+from django.db.models import DateTimeField
+from django.db.models.functions import Cast, Least
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
 
@@ -6,17 +8,25 @@ from talks.models import Talk
 
 
 class TalkTimelineSource(ModelTimelineSource):
-    """Published talks, placed on the timeline by the day they are given."""
+    """
+    Published talks, placed on the timeline by the day they are given, or by the
+    day they were announced when that came first: an upcoming talk shows up as
+    news when it is published, not pinned above everything until it happens.
+    """
 
     kind = "talk"
     kind_label = "Talk"
-    date_field = "date"
+    date_field = "timeline_at"
 
     def queryset(self):
-        return Talk.objects.published().for_display()
+        return Talk.objects.published().for_display().annotate(
+            timeline_at=Least("published_at", Cast("date", DateTimeField()))
+        )
 
     def to_entry(self, talk):
         excerpt = f"{talk.event_name}, {talk.place}."
+        if talk.is_upcoming():
+            excerpt = f"Upcoming on {format_date(talk.date, 'j F Y')}: {excerpt}"
         if talk.excerpt:
             excerpt = f"{excerpt} {talk.excerpt}"
         return TimelineEntry(
@@ -24,7 +34,7 @@ class TalkTimelineSource(ModelTimelineSource):
             kind_label=self.kind_label,
             title=talk.title,
             url=talk.get_absolute_url(),
-            date=talk.starts_at,
+            date=getattr(talk, "timeline_at", None) or talk.starts_at,
             updated=talk.updated_at,
             author=talk.speaker_names,
             excerpt=excerpt,

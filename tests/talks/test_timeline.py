@@ -1,0 +1,22 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upcoming_talk_enters_the_timeline_when_announced_not_above_everything(client, make_talk, make_post):
+    now = timezone.now()
+    make_talk(title="Far-future keynote", date=timezone.localdate() + timedelta(days=200),
+              published_at=now - timedelta(days=3))
+    make_post(title="Yesterday's post", published_at=now - timedelta(days=1))
+    make_talk(title="Last month's talk", date=timezone.localdate() - timedelta(days=30),
+              published_at=now - timedelta(days=2))
+    page = client.get("/").text
+    timeline = page[page.index('id="latest-heading"'):]
+    assert timeline.index("Yesterday&#x27;s post") < timeline.index("Far-future keynote")
+    assert timeline.index("Far-future keynote") < timeline.index("Last month&#x27;s talk")
+    assert "Upcoming on" in timeline
+    # …and it is in the "Coming up" box as well.
+    assert page.index("Far-future keynote") < page.index('id="latest-heading"')
