@@ -88,11 +88,14 @@ def session_detail(request, series, number):
     )
 
 
+def _search_text(request, name: str) -> str:
+    # PostgreSQL refuses NUL characters in text: a crafted URL must not become an error.
+    return request.GET.get(name, "").replace("\x00", "").strip()[:200]
+
+
 @require_safe
 def paper_list(request):
-    query = request.GET.get("q", "").strip()[:200]
-    author = request.GET.get("author", "").strip()[:200]
-    tag_slug = request.GET.get("tag", "").strip()
+    query, author, tag_slug = (_search_text(request, name) for name in ("q", "author", "tag"))
     tag = None
     if tag_slug:
         tag = Tag.objects.filter(slug=tag_slug).first()
