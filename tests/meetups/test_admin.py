@@ -1,0 +1,213 @@
+"""The organizer's side: local wall-clock times, actions with their forms, BibTeX paste."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+from meetups.models import Paper, Session, SessionStatus
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def _session_form(series, **overrides):
+    data = {
+        "series": series.pk,
+        "number": "",
+        "title": "DHT security",
+        "starts_at_0": "2026-07-14",
+        "starts_at_1": "19:00",
+        "ends_at_0": "2026-07-14",
+        "ends_at_1": "21:00",
+        "description": "",
+        "write_up": "",
+        "tags": "dht, security",
+        "venue_name": "",
+        "venue_address": "",
+        "venue_map_url": "",
+        "online_url": "",
+        "status": "scheduled",
+        "cancellation_reason": "",
+        "published_at_0": "",
+        "published_at_1": "",
+        "reading_list-TOTAL_FORMS": "0",
+        "reading_list-INITIAL_FORMS": "0",
+        "reading_list-MIN_NUM_FORMS": "0",
+        "reading_list-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_times_are_entered_as_wall_clock_in_the_series_zone(staff_client, series, make_series):
+    response = staff_client.post("/admin/meetups/session/add/", _session_form(series))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    session = Session.objects.get()
+    assert session.number == 1
+    assert session.starts_at == datetime(2026, 7, 14, 19, 0, tzinfo=BERLIN)
+    assert session.starts_at.astimezone(ZoneInfo("UTC")).hour == 17
+
+    new_york = make_series(name="NYC Papers", slug="nyc", time_zone="America/New_York")
+    staff_client.post("/admin/meetups/session/add/", _session_form(new_york))
+    assert Session.objects.get(series=new_york).starts_at == datetime(2026, 7, 14, 19, 0, tzinfo=NEW_YORK)
+
+
+def test_the_change_form_shows_the_stored_time_in_the_series_zone(staff_client, make_session):
+    session = make_session(starts_at=datetime(2026, 1, 13, 18, 0, tzinfo=ZoneInfo("UTC")),
+                           ends_at=datetime(2026, 1, 13, 20, 0, tzinfo=ZoneInfo("UTC")))  # fmt: skip
+    html = staff_client.get(f"/admin/meetups/session/{session.pk}/change/").content.decode()
+    assert 'value="19:00:00"' in html and 'value="2026-01-13"' in html
+    assert "Local wall-clock time in Europe/Berlin." in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "words"),
+    [({"ends_at_1": "18:00"}, "ends_at", "must end after it starts"),
+     ({"number": "20"}, "number", "already exists"),
+     ({"starts_at_0": "2026-03-29", "starts_at_1": "02:30", "ends_at_0": "2026-03-29"},
+      "starts_at", "does not exist in Europe/Berlin")],
+    ids=["end-before-start", "number-taken", "skipped-by-dst"],
+)  # fmt: skip
+def test_bad_session_input_is_refused_next_to_the_field(staff_client, series, make_session,
+                                                        overrides, field, words):  # fmt: skip
+    make_session(number=20)
+    response = staff_client.post("/admin/meetups/session/add/", _session_form(series, **overrides))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert words in " ".join(errors[field])
+    assert Session.objects.count() == 1
+
+
+def test_add_form_prefills_the_series_next_number_and_slot(staff_client, series, make_session):
+    make_session(number=41)
+    response = staff_client.get(f"/admin/meetups/session/add/?series={series.pk}")
+    form = response.context["adminform"].form
+    assert form.initial["number"] == 42
+    assert form.initial["starts_at"].strftime("%A %H:%M") == "Tuesday 19:00"
+    html = response.content.decode()
+    assert 'name="number" value="42"' in html
+
+
+def test_schedule_action_asks_for_n_then_creates_sessions(staff_client, series):
+    url = "/admin/meetups/series/"
+    ask = staff_client.post(url, {"action": "schedule_sessions", ACTION_CHECKBOX_NAME: [series.pk]})
+    assert ask.status_code == 200
+    assert b"How many sessions" in ask.content
+    assert Session.objects.count() == 0
+
+    refused = staff_client.post(url, {"action": "schedule_sessions", ACTION_CHECKBOX_NAME: [series.pk],
+                                      "apply": "1", "count": "0"})  # fmt: skip
+    assert refused.status_code == 200 and Session.objects.count() == 0
+
+    done = staff_client.post(url, {"action": "schedule_sessions", ACTION_CHECKBOX_NAME: [series.pk],
+                                   "apply": "1", "count": "3", "publish": "on"})  # fmt: skip
+    assert done.status_code == 302
+    sessions = list(Session.objects.order_by("number"))
+    assert [s.number for s in sessions] == [1, 2, 3]
+    assert {s.local_start.strftime("%A %H:%M") for s in sessions} == {"Tuesday 19:00"}
+    assert all(s.is_published() for s in sessions)
+
+
+def test_cancel_action_asks_for_a_reason(staff_client, make_session):
+    session = make_session(number=8)
+    url = "/admin/meetups/session/"
+    ask = staff_client.post(url, {"action": "cancel_sessions", ACTION_CHECKBOX_NAME: [session.pk]})
+    assert b"Reason" in ask.content
+    staff_client.post(url, {"action": "cancel_sessions", ACTION_CHECKBOX_NAME: [session.pk],
+                            "apply": "1", "reason": "Speaker ill."})  # fmt: skip
+    session.refresh_from_db()
+    assert session.status == SessionStatus.CANCELLED
+    assert session.cancellation_reason == "Speaker ill."
+    assert session.sequence == 1
+
+
+def test_duplicate_as_next_session_opens_the_copy(staff_client, make_session):
+    session = make_session(number=8, title="Raft", papers=2)
+    response = staff_client.post(
+        "/admin/meetups/session/",
+        {"action": "duplicate_as_next", ACTION_CHECKBOX_NAME: [session.pk]},
+    )
+    copy = Session.objects.get(number=9)
+    assert response.headers["Location"] == f"/admin/meetups/session/{copy.pk}/change/"
+    assert copy.title == "Raft" and copy.published_at is None
+    assert copy.starts_at > session.starts_at
+
+
+BIBTEX = r"""
+@inproceedings{good, title={Chord: A Scalable Peer-to-peer Lookup Service},
+  author={Stoica, Ion and Morris, Robert}, year={2001}, doi={10.1145/383059.383071}}
+@article{bad, title={Broken year}, year={soon}}
+"""
+
+
+def test_pasting_bibtex_adds_good_papers_and_reports_the_bad_by_key(staff_client, make_session):
+    session = make_session(number=3)
+    url = f"/admin/meetups/session/{session.pk}/import-bibtex/"
+    assert staff_client.get(url).status_code == 200
+    response = staff_client.post(url, {"bibtex": BIBTEX})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<strong>bad</strong>" in html and "soon" in html
+    # Only the failed entry is offered again for correction.
+    textarea = html[html.index("<textarea"):html.index("</textarea>")]
+    assert "@article{bad" in textarea and "good" not in textarea
+    assert [e.paper.title for e in session.reading_list.all()] == [
+        "Chord: A Scalable Peer-to-peer Lookup Service"
+    ]
+    fixed = staff_client.post(url, {"bibtex": "@article{bad, title={Broken year}, year={2002}}"})
+    assert fixed.status_code == 302
+    assert session.reading_list.count() == 2
+
+
+def test_library_bibtex_import_and_paper_autocomplete(staff_client, make_paper):
+    make_paper(title="Paxos Made Simple", doi="10.1145/568425.568433")
+    response = staff_client.post("/admin/meetups/paper/import-bibtex/",
+                                 {"bibtex": "@misc{x, title={Flexible Paxos}, eprint={1608.06696}}"})  # fmt: skip
+    assert response.status_code == 302
+    assert Paper.objects.get(arxiv_id="1608.06696").title == "Flexible Paxos"
+    found = staff_client.get(
+        "/admin/autocomplete/",
+        {"term": "paxos", "app_label": "meetups", "model_name": "readinglistentry",
+         "field_name": "paper"},
+    ).json()  # fmt: skip
+    assert {result["text"] for result in found["results"]} == {
+        "Paxos Made Simple (2001)", "Flexible Paxos",
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/meetups/series/", "/admin/meetups/series/add/", "/admin/meetups/session/",
+     "/admin/meetups/session/add/", "/admin/meetups/paper/", "/admin/meetups/paper/add/",
+     "/admin/meetups/session/?when=upcoming&status__exact=cancelled",
+     "/admin/meetups/session/?when=past&status=draft", "/admin/meetups/session/?q=raft"],
+)
+def test_admin_pages_render(staff_client, make_session, url):
+    session = make_session(number=1, papers=2)
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.get(f"/admin/meetups/session/{session.pk}/change/").status_code == 200
+    assert staff_client.get(f"/admin/meetups/series/{session.series_id}/change/").status_code == 200
+
+
+def test_upcoming_past_filter(staff_client, make_session):
+    make_session(number=1, days=-10, title="Old one")
+    make_session(number=2, days=10, title="New one")
+    upcoming = staff_client.get("/admin/meetups/session/?when=upcoming").content.decode()
+    past = staff_client.get("/admin/meetups/session/?when=past").content.decode()
+    assert "New one" in upcoming and "Old one" not in upcoming
+    assert "Old one" in past and "New one" not in past
+
+
+def test_missing_session_import_page_redirects_to_the_admin(staff_client, db):
+    response = staff_client.get("/admin/meetups/session/999/import-bibtex/", follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert "doesn’t exist" in response.content.decode()
+
+
+def test_import_page_needs_a_login(client, make_session):
+    session = make_session(number=1)
+    response = client.post(f"/admin/meetups/session/{session.pk}/import-bibtex/", {"bibtex": BIBTEX})
+    assert response.status_code == 302 and "/admin/login/" in response.headers["Location"]
+    assert Paper.objects.count() == 0
