@@ -1,0 +1,31 @@
+from icalendar import Calendar
+
+from meetups import demo
+from meetups.models import Paper, Series, Session
+
+
+def test_demo_club_has_past_and_upcoming_sessions_with_real_papers(client, organizer):
+    assert not demo.has_content()
+    summary = demo.load(author=organizer)
+    assert demo.has_content()
+    assert "Distributed Systems Paper Club" in summary
+
+    series = Series.objects.get()
+    assert series.time_zone == "Europe/Berlin"
+    assert series.cadence_text == "every other Tuesday, 19:00 Europe/Berlin"
+    past = list(Session.objects.published().past().with_reading_list())
+    held = [s for s in past if not s.is_cancelled]
+    assert len(held) >= 6
+    assert all(1 <= len(s.reading_list.all()) <= 5 and s.write_up for s in held)
+    assert any(s.is_cancelled for s in past)
+    upcoming = Session.objects.published().upcoming()
+    assert upcoming.count() == 2
+    assert {s.local_start.strftime("%A %H:%M") for s in Session.objects.all()} == {"Tuesday 19:00"}
+    assert Paper.objects.filter(title="In Search of an Understandable Consensus Algorithm").exists()
+    assert Paper.objects.exclude(doi="").count() >= 15
+
+    assert client.get("/club/").status_code == 200
+    page = client.get("/club/distributed-systems/").content.decode()
+    assert "21st Distributed Systems Paper Club: Byzantine consensus" in page
+    calendar = Calendar.from_ical(client.get("/club/distributed-systems/calendar.ics").content)
+    assert len(calendar.walk("VEVENT")) == Session.objects.count()
