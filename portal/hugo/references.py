@@ -1,0 +1,264 @@
+"""
+The papers of a paper-club post: numbered references (“[1] Author, "Title."
+Venue. Year.”, maybe with a URL on the next line) after the last rule or under
+a References heading, or else bare PDF links and bullet lists of links.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from meetups.models import PaperKind, normalize_arxiv_id, normalize_doi
+
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+_RULE = re.compile(r"^[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_REFERENCES_HEADING = re.compile(
+    r"^[ \t]{0,3}(?:(?P<hashes>#{1,6})[ \t]+|\*\*)(?:references|bibliography|papers|reading list"
+    r"|readings|literature|further reading)[ \t]*:?[ \t]*(?:\*\*)?:?[ \t]*#*[ \t]*$",
+    re.IGNORECASE,
+)
+_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]")
+_NUMBERED = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?\\?\[(\d{1,3})\\?\](?!:)[ \t]*(?P<text>\S.*)$")
+_ORDERED = re.compile(r"^[ \t]*\d{1,3}[.)][ \t]+(?P<text>\S.*)$")
+_BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?P<text>\S.*)$")
+_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_BARE_URL = re.compile(r"<?(https?://[^\s<>()\]]+[^\s<>()\].,;:!?'\"])>?")
+_BARE_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?<?(?:https?://|/)\S+?>?[ \t]*$")
+_DOI_TEXT = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\]>]+)", re.I)
+_ARXIV_TEXT = re.compile(r"\barXiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
+_QUOTED = re.compile(r"[\"“”](?P<title>[^\"“”]+)[\"“”]")
+_YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
+_INITIALS = re.compile(r"^(?:[A-Z]\.\s*-?)+$")
+# Hosts whose links are papers even outside a References section.
+_PAPER_HOSTS = ("arxiv.org", "doi.org", "dl.acm.org", "ieeexplore.ieee.org", "usenix.org",
+                "link.springer.com", "openreview.net", "semanticscholar.org", "vldb.org",
+                "research.google", "papers.nips.cc", "proceedings.mlr.press", "sigops.org")  # fmt: skip
+
+
+@dataclass
+class Reference:
+    title: str
+    authors: list[str] = field(default_factory=list)
+    venue: str = ""
+    year: int | None = None
+    doi: str = ""
+    arxiv_id: str = ""
+    url: str = ""  # the paper's page; may still be a path on the old site
+    pdf_url: str = ""  # may still be a path on the old site
+    kind: str = PaperKind.MISC
+    title_guessed: bool = False
+
+
+def _looks_like_paper(url: str) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.path.lower().endswith(".pdf") or any(
+        host == known or host.endswith("." + known) for known in _PAPER_HOSTS
+    )
+
+
+def _take_url(reference: Reference, url: str) -> None:
+    url = url.strip().rstrip(".,;")
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    acm_doi = re.match(r"^/doi/(?:abs/|pdf/|full/|fullHtml/)?(10\.\d{4,9}/.+)$", parts.path)
+    if host.endswith("doi.org"):
+        reference.doi = reference.doi or normalize_doi(unquote(url))
+    elif host == "dl.acm.org" and acm_doi:
+        # The ACM library's addresses carry the DOI: dl.acm.org/doi/10.1145/….
+        reference.doi = reference.doi or unquote(acm_doi.group(1))
+        reference.url = reference.url or url
+    elif host.endswith("arxiv.org") and re.match(r"^/(abs|pdf)/", parts.path):
+        reference.arxiv_id = reference.arxiv_id or normalize_arxiv_id(url)
+    elif parts.path.lower().endswith(".pdf"):
+        reference.pdf_url = reference.pdf_url or url
+    else:
+        reference.url = reference.url or url
+
+
+def _split_authors(text: str) -> list[str]:
+    text = re.sub(r",?\s*\bet\s+al\.?", "", text).strip(" ,.;")
+    if not text:
+        return []
+    parts = [part.strip() for part in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*|;\s*", text)]
+    parts = [part for part in parts if part]
+    # “Lamport, L., Shostak, R.”: surnames and initials alternate; pair them up.
+    if len(parts) >= 2 and len(parts) % 2 == 0 and all(_INITIALS.match(p) for p in parts[1::2]):
+        parts = [f"{initials} {surname}" for surname, initials in zip(parts[::2], parts[1::2])]
+    return parts
+
+
+def _guess_kind(venue: str) -> str:
+    text = venue.lower()
+    if not text:
+        return PaperKind.MISC
+    if "arxiv" in text or "preprint" in text:
+        return PaperKind.MISC
+    if "thesis" in text or "dissertation" in text:
+        return PaperKind.THESIS
+    if "technical report" in text or "tech. rep" in text or "tech report" in text:
+        return PaperKind.TECHREPORT
+    if any(word in text for word in ("journal", "transactions", "communications", "magazine",
+                                     "letters", "review", "news", "queue", "surveys")):  # fmt: skip
+        return PaperKind.ARTICLE
+    return PaperKind.INPROCEEDINGS
+
+
+def _title_from_link(reference: Reference) -> str:
+    if reference.arxiv_id:
+        return f"arXiv:{reference.arxiv_id}"
+    if reference.doi:
+        return f"DOI {reference.doi}"
+    url = reference.pdf_url or reference.url
+    name = PurePosixPath(unquote(urlsplit(url).path)).stem
+    words = " ".join(re.split(r"[-_+]+", name)).strip()
+    return words or urlsplit(url).hostname or url
+
+
+def parse_reference(text: str) -> Reference:
+    """One reference's text (links and all) as a Reference."""
+    text = " ".join(text.split())
+    reference = Reference(title="")
+    link_title = ""
+    for label, url in _MD_LINK.findall(text):
+        _take_url(reference, url)
+        if label.strip() and not label.strip().startswith(("http://", "https://", "/")):
+            link_title = link_title or label.strip()
+    # A link's text stays where the link was: it is often the title itself.
+    text = _MD_LINK.sub(lambda m: m.group(1) if not m.group(1).startswith("http") else "", text)
+    for match in _DOI_TEXT.finditer(text):
+        reference.doi = reference.doi or normalize_doi(match.group(1).rstrip(".,;"))
+    for match in _ARXIV_TEXT.finditer(text):
+        reference.arxiv_id = reference.arxiv_id or normalize_arxiv_id(match.group(1))
+    for url in _BARE_URL.findall(text):
+        _take_url(reference, url)
+    text = _DOI_TEXT.sub("", _BARE_URL.sub("", text))
+    text = re.sub(r"\s+", " ", text).strip(" ,;")
+
+    authors, venue_part = "", ""
+    if quoted := _QUOTED.search(text):
+        reference.title = quoted.group("title").strip().rstrip(".,")
+        authors = text[: quoted.start()]
+        venue_part = text[quoted.end() :]
+    elif link_title and link_title in text:
+        reference.title = link_title.rstrip(".,")
+        authors, _, venue_part = text.partition(link_title)
+    else:
+        sentences = [part for part in re.split(r"(?<=[^A-Z])\.\s+", text) if part.strip()]
+        if len(sentences) >= 3:
+            authors, reference.title = sentences[0], sentences[1].strip().rstrip(".")
+            venue_part = ". ".join(sentences[2:])
+        elif sentences:
+            reference.title = sentences[0].strip().rstrip(".")
+            venue_part = ". ".join(sentences[1:])
+    if years := _YEAR.findall(venue_part):
+        reference.year = int(years[-1])
+        venue_part = venue_part[: venue_part.rfind(years[-1])] + venue_part[venue_part.rfind(years[-1]) + 4 :]
+    venue = re.sub(r"^\s*[,.]?\s*(?:In\s+)?", "", venue_part)
+    venue = re.sub(r"[\s,.;:()]+$", "", re.sub(r"\s+[,.]", ",", venue)).strip(" ,.;:")
+    reference.venue = venue[:300]
+    reference.authors = _split_authors(authors)
+    reference.kind = _guess_kind(reference.venue)
+    if not reference.title:
+        reference.title = _title_from_link(reference)
+        reference.title_guessed = True
+    reference.title = reference.title[:500]
+    return reference
+
+
+def _in_code(lines: list[str]) -> list[bool]:
+    flags, fence = [], None
+    for line in lines:
+        match = _FENCE.match(line)
+        if fence is None and match:
+            fence = match.group(1)
+            flags.append(True)
+        elif fence is not None:
+            flags.append(True)
+            if line.strip().startswith(fence):
+                fence = None
+        else:
+            flags.append(False)
+    return flags
+
+
+def _entries(lines: list[str], *, ordered: bool, any_link: bool) -> list[tuple[int, int, str]]:
+    """(first line, last line, text) of each reference in `lines`."""
+    entries: list[list] = []
+    current = None
+    previous_blank = True
+    for index, line in enumerate(lines):
+        if not line.strip():
+            previous_blank, current = True, None
+            continue
+        numbered = _NUMBERED.match(line) or (ordered and _ORDERED.match(line))
+        bullet = _BULLET.match(line)
+        if numbered:
+            current = [index, index, numbered.group("text")]
+            entries.append(current)
+        elif current is not None and not bullet and not previous_blank:
+            # A wrapped line or the URL on the line after the reference.
+            current[1], current[2] = index, current[2] + " " + line.strip()
+        elif bullet or _BARE_LINE.match(line):
+            text = bullet.group("text") if bullet else line.strip()
+            urls = [url for _, url in _MD_LINK.findall(text)] + _BARE_URL.findall(text)
+            if _BARE_LINE.match(line):
+                urls.append(line.strip(" -*+<>"))
+            if urls and (any_link or any(_looks_like_paper(url) for url in urls)):
+                current = [index, index, text]
+                entries.append(current)
+            else:
+                current = None
+        else:
+            current = None
+        previous_blank = False
+    return [tuple(entry) for entry in entries]
+
+
+def _region(lines: list[str], code: list[bool]) -> tuple[int, int] | None:
+    """The lines holding the references: a References section, or what follows the last rule."""
+    for index in range(len(lines) - 1, -1, -1):
+        match = not code[index] and _REFERENCES_HEADING.match(lines[index])
+        if match:
+            level = len(match.group("hashes") or "######")
+            end = len(lines)
+            for later in range(index + 1, len(lines)):
+                heading = not code[later] and _HEADING.match(lines[later])
+                if heading and len(heading.group(1)) <= level:
+                    end = later
+                    break
+            return index, end
+    for index in range(len(lines) - 1, -1, -1):
+        # “text\n---” underlines a heading; a rule stands after a blank line.
+        if not code[index] and _RULE.match(lines[index]) and (index == 0 or not lines[index - 1].strip()):
+            return index, len(lines)
+    return None
+
+
+def find_references(body: str) -> tuple[list[Reference], str]:
+    """(the post's papers in order, the body without its reference section)."""
+    lines = body.rstrip().split("\n")
+    code = _in_code(lines)
+    region = _region(lines, code)
+    if region is not None:
+        start, end = region
+        entries = _entries(lines[start + 1 : end], ordered=True, any_link=True)
+        if entries:
+            remaining = lines[:start] + lines[end:]
+            return [parse_reference(text) for _, _, text in entries], _joined(remaining)
+    visible = ["" if flag else line for line, flag in zip(lines, code, strict=True)]
+    numbered = [entry for entry in _entries(visible, ordered=False, any_link=False)
+                if _NUMBERED.match(visible[entry[0]])]  # fmt: skip
+    if numbered:
+        drop = {index for first, last, _ in numbered for index in range(first, last + 1)}
+        remaining = [line for index, line in enumerate(lines) if index not in drop]
+        return [parse_reference(text) for _, _, text in numbered], _joined(remaining)
+    # Bare PDF links or a list of paper links inside the text: the text stays as it is.
+    links = _entries(visible, ordered=False, any_link=False)
+    return [parse_reference(text) for _, _, text in links], body
+
+
+def _joined(lines: list[str]) -> str:
+    text = "\n".join(lines).strip()
+    return text + "\n" if text else ""
