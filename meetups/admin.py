@@ -368,7 +368,7 @@ class SessionAdmin(PublishableAdmin):
     @admin.display(description="status", ordering="status")
     def session_status(self, session):
         if session.is_cancelled:
-            return format_html('<strong class="cancelled">Cancelled</strong>')
+            return format_html('<strong class="cancelled">{}</strong>', "Cancelled")
         return "Scheduled"
 
     @admin.display(description="publication")

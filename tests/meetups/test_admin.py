@@ -186,6 +186,7 @@ def test_library_bibtex_import_and_paper_autocomplete(staff_client, make_paper):
 )
 def test_admin_pages_render(staff_client, make_session, url):
     session = make_session(number=1, papers=2)
+    make_session(number=2, days=-7).cancel(reason="Holiday.")
     assert staff_client.get(url).status_code == 200
     assert staff_client.get(f"/admin/meetups/session/{session.pk}/change/").status_code == 200
     assert staff_client.get(f"/admin/meetups/series/{session.series_id}/change/").status_code == 200
