@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -222,7 +222,7 @@ class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(session_total=Count("sessions"))
+            .annotate(session_total=Count("sessions"), highest_number=Max("sessions__number"))
             .order_by(*Series._meta.ordering)
         )
 
@@ -238,7 +238,7 @@ class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     def add_session(self, series):
         url = reverse("admin:meetups_session_add") + f"?series={series.pk}"
         return format_html('<a href="{}">Add the {} session</a>', url,
-                           ordinal(series.next_session_number()))  # fmt: skip
+                           ordinal((series.highest_number or 0) + 1))  # fmt: skip
 
     @admin.action(description="Schedule the next N sessions…")
     def schedule_sessions(self, request, queryset):

@@ -13,7 +13,7 @@ class SessionTimelineSource(ModelTimelineSource):
     def queryset(self):
         return Session.objects.published().for_display()
 
-    def to_entry(self, session):
+    def to_entry(self, session, *, upcoming=False):
         title = session.display_title
         if session.is_cancelled:
             title = f"Cancelled: {title}"
@@ -25,7 +25,8 @@ class SessionTimelineSource(ModelTimelineSource):
             kind_label=self.kind_label,
             title=title,
             url=session.get_absolute_url(),
-            date=session.published_at,
+            # In “Coming up” an entry is dated by when it happens, elsewhere by its announcement.
+            date=session.starts_at if upcoming else session.published_at,
             updated=max(session.updated_at, session.published_at),
             excerpt=excerpt,
             content_html=render_to_string("meetups/session_content.html", {"session": session}),
@@ -39,4 +40,4 @@ class SessionTimelineSource(ModelTimelineSource):
 
     def upcoming(self, *, limit):
         sessions = self.queryset().upcoming().order_by("starts_at", "pk")[:limit]
-        return [self.to_entry(session) for session in sessions]
+        return [self.to_entry(session, upcoming=True) for session in sessions]
