@@ -32,7 +32,9 @@ from meetups.models import Paper, PaperKind, normalize_arxiv_id, normalize_doi
 
 # Every macro in its own braces ({\"u}, {\~N}): BibTeX then treats it as one letter,
 # so name splitting (where “~” is a space) and case changes leave it alone.
-_encoder = UnicodeToLatexEncoder(unknown_char_policy="keep", replacement_latex_protection="braces-all")
+_encoder = UnicodeToLatexEncoder(
+    unknown_char_policy="keep", replacement_latex_protection="braces-all"
+)
 # Math stays as written ($O(\log n)$); braces that protect capitals are dropped.
 _decoder = LatexNodes2Text(math_mode="verbatim", keep_braced_groups=False)
 

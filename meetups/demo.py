@@ -139,7 +139,8 @@ PAPERS = {
         title="Eclipse Attacks on Bitcoin's Peer-to-Peer Network",
         authors=["Ethan Heilman", "Alison Kendler", "Aviv Zohar", "Sharon Goldberg"], kind=C,
         venue="USENIX Security 2015", year=2015,
-        url="https://www.usenix.org/conference/usenixsecurity15/technical-sessions/presentation/heilman",
+        url="https://www.usenix.org/conference/usenixsecurity15/technical-sessions/"
+        "presentation/heilman",
     ),
     "dht-survey": dict(
         title="A Survey of DHT Security Techniques",

@@ -91,7 +91,8 @@ class Series(RenderedMarkdownMixin, models.Model):
         max_length=64,
         default="Europe/Berlin",
         validators=[validate_time_zone],
-        help_text="IANA name, e.g. Europe/Berlin. Session times are entered and shown in this zone.",
+        help_text="IANA name, e.g. Europe/Berlin. Session times are entered and shown in this "
+        "zone.",
     )
     venue_name = models.CharField(
         max_length=200, blank=True, help_text="Where sessions usually take place."

@@ -30,7 +30,7 @@ def validate_time_zone(value: str) -> None:
 
 
 class NonexistentLocalTime(ValueError):
-    """A wall-clock time skipped by a daylight-saving change (e.g. 02:30 on a spring-forward night)."""
+    """A wall-clock time skipped for daylight saving (e.g. 02:30 on a spring-forward night)."""
 
 
 def localize(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
