@@ -70,7 +70,6 @@ class SeriesQuerySet(models.QuerySet):
             .upcoming()
             .not_cancelled()
             .select_related("series")
-            .with_reading_list()
             .order_by("starts_at")
         )
         return self.prefetch_related(Prefetch("sessions", upcoming[:1], to_attr="next_sessions"))
