@@ -19,7 +19,7 @@ _VENUE = re.compile(r"\s+@\s*(?P<venue>[^@]+?)\s*$")
 _QUOTES = [('"', '"'), ("“", "”"), ("„", "“"), ("'", "'"), ("‘", "’"), ("«", "»"), ("”", "”")]
 _SESSION_TITLE = re.compile(
     r"^(?P<number>\d+)\s*(?:st|nd|rd|th)\.?\s+(?P<club>.+?)"
-    r"(?:\s+[-–—:]\s+(?P<topic>.+))?$",
+    r"(?:(?:\s+[-–—]|:)\s+(?P<topic>.+))?$",
     re.IGNORECASE,
 )
 _CLUB_WORDS = re.compile(r"paper\s*club|reading\s*group|papers?\s*(?:we\s*love|reading)", re.I)

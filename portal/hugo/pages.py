@@ -83,9 +83,11 @@ def split_front_matter(text: str) -> tuple[dict, str]:
             else:
                 data = tomllib.loads(raw)
         except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark
+            # The context (“while scanning a quoted scalar”) starts where the mistake is.
+            mark = error.context_mark or error.problem_mark
             where = f" (line {mark.line + 2}, column {mark.column + 1})" if mark else ""
-            raise PageError(f"the front matter is not valid YAML{where}: {error.problem}.") from error
+            reason = ", ".join(part for part in [error.context, error.problem] if part)
+            raise PageError(f"the front matter is not valid YAML{where}: {reason}.") from error
         except yaml.YAMLError as error:
             raise PageError(f"the front matter is not valid YAML: {error}.") from error
         except tomllib.TOMLDecodeError as error:

@@ -24,12 +24,14 @@ _ORDERED = re.compile(r"^[ \t]*\d{1,3}[.)][ \t]+(?P<text>\S.*)$")
 _BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?P<text>\S.*)$")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _BARE_URL = re.compile(r"<?(https?://[^\s<>()\]]+[^\s<>()\].,;:!?'\"])>?")
+# A file on the old site, written as a bare path: /static/papers/chord.pdf.
+_SITE_FILE = re.compile(r"(?<![\w/])<?(/[^\s<>()\]]+\.[A-Za-z0-9]{2,5})>?(?!\S)")
 _BARE_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?<?(?:https?://|/)\S+?>?[ \t]*$")
 _DOI_TEXT = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\]>]+)", re.I)
 _ARXIV_TEXT = re.compile(r"\barXiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
 _QUOTED = re.compile(r"[\"“”](?P<title>[^\"“”]+)[\"“”]")
 _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
-_INITIALS = re.compile(r"^(?:[A-Z]\.\s*-?)+$")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?\s*-?)+$")
 # Hosts whose links are papers even outside a References section.
 _PAPER_HOSTS = ("arxiv.org", "doi.org", "dl.acm.org", "ieeexplore.ieee.org", "usenix.org",
                 "link.springer.com", "openreview.net", "semanticscholar.org", "vldb.org",
@@ -85,7 +87,10 @@ def _split_authors(text: str) -> list[str]:
     parts = [part for part in parts if part]
     # “Lamport, L., Shostak, R.”: surnames and initials alternate; pair them up.
     if len(parts) >= 2 and len(parts) % 2 == 0 and all(_INITIALS.match(p) for p in parts[1::2]):
-        parts = [f"{initials} {surname}" for surname, initials in zip(parts[::2], parts[1::2])]
+        parts = [
+            f"{initials if initials.endswith('.') else initials + '.'} {surname}"
+            for surname, initials in zip(parts[::2], parts[1::2], strict=True)
+        ]
     return parts
 
 
@@ -133,7 +138,9 @@ def parse_reference(text: str) -> Reference:
         reference.arxiv_id = reference.arxiv_id or normalize_arxiv_id(match.group(1))
     for url in _BARE_URL.findall(text):
         _take_url(reference, url)
-    text = _DOI_TEXT.sub("", _BARE_URL.sub("", text))
+    for path in _SITE_FILE.findall(text):
+        _take_url(reference, path)
+    text = _SITE_FILE.sub("", _DOI_TEXT.sub("", _BARE_URL.sub("", text)))
     text = re.sub(r"\s+", " ", text).strip(" ,;")
 
     authors, venue_part = "", ""
@@ -155,8 +162,11 @@ def parse_reference(text: str) -> Reference:
     if years := _YEAR.findall(venue_part):
         reference.year = int(years[-1])
         venue_part = venue_part[: venue_part.rfind(years[-1])] + venue_part[venue_part.rfind(years[-1]) + 4 :]
-    venue = re.sub(r"^\s*[,.]?\s*(?:In\s+)?", "", venue_part)
-    venue = re.sub(r"[\s,.;:()]+$", "", re.sub(r"\s+[,.]", ",", venue)).strip(" ,.;:")
+    # What the year leaves behind: “Venue ()”, “Venue, .”.
+    venue = re.sub(r"\(\s*\)|\[\s*\]", "", venue_part)
+    venue = re.sub(r"\s+([,.;:])", r"\1", " ".join(venue.split())).strip(" ,.;:")
+    venue = re.sub(r"^In\s+", "", venue)
+    venue = re.sub(r"([,.;:])(?:\s*[,.;:])+", r"\1", venue).strip(" ,.;:")
     reference.venue = venue[:300]
     reference.authors = _split_authors(authors)
     reference.kind = _guess_kind(reference.venue)

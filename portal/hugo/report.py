@@ -54,7 +54,7 @@ def summary_lines(report: ImportReport) -> list[str]:
         _row("sessions", report.sessions),
         _row("papers", report.papers),
         _row("redirects", report.redirects),
-        f"  {'files copied':<12}{report.files_copied:>6}"
+        f"  {'files to copy' if would else 'files copied':<12}{report.files_copied:>6}"
         + (f"   ({report.files_unchanged} already there)" if report.files_unchanged else ""),
         f"  {'skipped':<12}{len(report.skipped):>6}",
         "",
