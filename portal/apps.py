@@ -1,6 +1,36 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
 
 
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portal"
+
+    def ready(self):
+        # Each app registers its search sources in its own `search.py`.
+        autodiscover_modules("search")
+        post_migrate.connect(_index_existing_content, sender=self)
+
+
+def _index_existing_content(sender, using, plan=None, **kwargs):
+    """
+    A database migrated to search for the first time already holds posts, talks…:
+    index them once, so search works without a manual `rebuild_search_index`.
+    """
+    from django.db import connections
+
+    from portal import search
+    from portal.models import SearchDocument
+
+    if connections[using].vendor not in {"sqlite", "postgresql"} or using != "default":
+        return
+    tables = set(connections[using].introspection.table_names())
+    if SearchDocument._meta.db_table not in tables:
+        return
+    if any(source.model._meta.db_table not in tables for source in search.sources()):
+        return  # migrated only part of the way
+    if SearchDocument.objects.exists():
+        return
+    if any(source.queryset().exists() for source in search.sources()):
+        search.index_rebuild()

@@ -1,5 +1,6 @@
 """Model building blocks every app shares: publishing rules and stored Markdown."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -133,3 +134,63 @@ class RedirectOnMoveMixin:
             old_path, new_path = previous.get_absolute_url(), self.get_absolute_url()
             if old_path != new_path:
                 Redirect.record_move(old_path=old_path, new_path=new_path)
+
+
+class StoredSearchVectorField(SearchVectorField):
+    """
+    django.contrib.postgres's SearchVectorField, without its check that the app is in
+    INSTALLED_APPS: the column exists on every database but only PostgreSQL fills and
+    reads it, and nothing the app adds (hstore, range types, unaccent or trigram
+    lookups) is used. With "django.contrib.postgres" installed this subclass can go.
+    """
+
+    def _check_postgres_installed(self, *args):
+        return []
+
+
+class SearchDocument(models.Model):
+    """
+    One searchable page (a post, a talk, a session, a paper…) as site search sees
+    it. Written only by `portal.search`, from the sources apps register there.
+    """
+
+    # Small columns first: SQLite reads a row's columns in order, and the search
+    # filters on these for thousands of rows without touching the long texts.
+    kind = models.CharField(max_length=30, help_text="The source's kind: “post”, “talk”, …")
+    object_id = models.PositiveBigIntegerField(help_text="Primary key of the indexed object.")
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The document matches from this time on; empty: never (a draft).",
+    )
+    date = models.DateTimeField(help_text="The date shown with the result.")
+    updated_at = models.DateTimeField(help_text="The object's last change: the sitemap's lastmod.")
+    in_sitemap = models.BooleanField(default=True)
+    url = models.CharField(max_length=500)
+    title = models.CharField(max_length=500)
+    tags = models.TextField(
+        blank=True, help_text="Tag names and other keywords; they rank between title and body."
+    )
+    body = models.TextField(blank=True, help_text="Plain text; snippets are cut from it.")
+    # What the engine indexes: the same text with accents folded (portal.search.fold),
+    # so that PostgreSQL and SQLite match the same words.
+    index_title = models.TextField(blank=True, editable=False)
+    index_tags = models.TextField(blank=True, editable=False)
+    index_body = models.TextField(blank=True, editable=False)
+    # PostgreSQL only (weights: title A, tags B, body C); SQLite indexes with FTS5 instead.
+    search_vector = StoredSearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="portal_searchdocument_one_per_object"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"
+
+    def get_absolute_url(self):
+        return self.url
