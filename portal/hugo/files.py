@@ -44,7 +44,8 @@ class MediaCopier:
         self.copied: list[str] = []  # storage names written (or, in a dry run, to be written)
         self.unchanged: list[str] = []
         self._done: dict[Path, str] = {}
-        self._pending: list[str] = []
+        self._pending: list[str] = []  # written for the page being imported
+        self._obsolete: list[str] = []  # replaced by the page being imported
 
     def find_static(self, path: str) -> Path | None:
         """The file behind a site path like /static/x.pdf or /images/a.png, or None."""
@@ -95,9 +96,21 @@ class MediaCopier:
     def url(self, name: str) -> str:
         return self.storage.url(name)
 
+    def written(self, name: str) -> None:
+        """`name` was stored for the page being imported (by a model's file field)."""
+        self.copied.append(name)
+        self._pending.append(name)
+
+    def replaced(self, name: str) -> None:
+        """`name` is no longer needed once the page being imported is saved."""
+        self._obsolete.append(name)
+
     def keep(self) -> None:
-        """The page that needed the files was saved: keep them."""
+        """The page that needed the files was saved: keep them, drop what they replaced."""
+        for name in self._obsolete:
+            self.storage.delete(name)
         self._pending.clear()
+        self._obsolete.clear()
 
     def discard(self) -> None:
         """The page that needed the files failed: remove what was written for it."""
@@ -106,3 +119,4 @@ class MediaCopier:
             self.copied.remove(name)
             self._done = {source: kept for source, kept in self._done.items() if kept != name}
         self._pending.clear()
+        self._obsolete.clear()

@@ -38,7 +38,7 @@ class ProgressBar:
 
 
 def _row(label: str, tally: Tally) -> str:
-    return f"  {label:<12}{tally.total:>6}{tally.created:>8}{tally.updated:>9}{tally.unchanged:>11}"
+    return f"  {label:<14}{tally.total:>6}{tally.created:>8}{tally.updated:>9}{tally.unchanged:>11}"
 
 
 def summary_lines(report: ImportReport) -> list[str]:
@@ -48,15 +48,15 @@ def summary_lines(report: ImportReport) -> list[str]:
     if report.series_message:
         lines += [report.series_message, ""]
     lines += [
-        f"  {'':<12}{'total':>6}{'new':>8}{'updated':>9}{'unchanged':>11}",
+        f"  {'':<14}{'total':>6}{'new':>8}{'updated':>9}{'unchanged':>11}",
         _row("posts", report.posts),
         _row("talks", report.talks),
         _row("sessions", report.sessions),
         _row("papers", report.papers),
         _row("redirects", report.redirects),
-        f"  {'files to copy' if would else 'files copied':<12}{report.files_copied:>6}"
+        f"  {'files to copy' if would else 'files copied':<14}{report.files_copied:>6}"
         + (f"   ({report.files_unchanged} already there)" if report.files_unchanged else ""),
-        f"  {'skipped':<12}{len(report.skipped):>6}",
+        f"  {'skipped':<14}{len(report.skipped):>6}",
         "",
     ]
     if report.papers.unchanged:

@@ -438,7 +438,9 @@ class _SiteImport:
                 file = (page.bundle_dir / relative).resolve()
                 if file.is_file() and file.is_relative_to(self.config.content_dir.resolve()):
                     return _Target(file=file, suffix=suffix)
-            path = posixpath.normpath(posixpath.join(planned.old_paths[0], relative))
+            here = planned.old_paths[0]
+            folder = here if here.endswith("/") else posixpath.dirname(here) + "/"
+            path = posixpath.normpath(posixpath.join(folder, relative))
         found = self.by_path.get(self._key(path))
         if found is not None:
             return _Target(planned=found, suffix=suffix)
@@ -547,7 +549,12 @@ class _SiteImport:
                 if target and target.planned and target.planned.kind is Kind.POST:
                     post = Post.objects.filter(slug=target.planned.slug).first()
                     if post is not None:
-                        values["writeup_post"], used = post, True
+                        values["writeup_post"] = post
+                    else:
+                        planned.page.notes.append(
+                            f"the write-up {target.planned.page.name} was not imported: no write-up linked."
+                        )
+                    used = True
                 if not used:
                     values["writeup_url"] = self._web_url(material.url, planned)
                     used = bool(values["writeup_url"])
@@ -577,10 +584,9 @@ class _SiteImport:
         previous = talk.slides_file.name if talk.slides_file else ""
         with source.open("rb") as handle:
             talk.slides_file.save(source.name, File(handle), save=False)
-        self.copier.copied.append(talk.slides_file.name)
-        self.copier._pending.append(talk.slides_file.name)
+        self.copier.written(talk.slides_file.name)
         if previous and previous != talk.slides_file.name:
-            transaction.on_commit(lambda: talk.slides_file.storage.delete(previous))
+            self.copier.replaced(previous)
         return True
 
     def _save_talk(self, planned: Planned) -> bool:

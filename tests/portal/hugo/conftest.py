@@ -1,5 +1,6 @@
 """Hugo sites built in a temporary folder, with the quirks real sites have."""
 
+import re
 import textwrap
 from io import StringIO
 from pathlib import Path
@@ -245,3 +246,11 @@ def quirky_site(hugo_site):
         else:
             site.write(relative, content)
     return site
+
+
+def summary_row(output: str, label: str) -> list[int]:
+    """The numbers on the summary table's line for `label` (“posts”, “files copied”, …)."""
+    for line in output.splitlines():
+        if line.startswith(f"  {label} "):
+            return [int(number) for number in re.findall(r"\d+", line[len(label) + 2 :])]
+    raise AssertionError(f"no “{label}” line in:\n{output}")

@@ -11,7 +11,7 @@ from meetups.models import Paper, Series, Session
 from portal.models import Redirect
 from talks.models import Talk
 
-from .conftest import SLIDES_PDF
+from .conftest import SLIDES_PDF, summary_row
 
 pytestmark = pytest.mark.django_db
 
@@ -172,12 +172,13 @@ def test_bad_files_are_reported_and_skipped(imported):
 
 
 def test_summary_counts_everything(imported):
-    lines = {line.split()[0]: line.split()[1:] for line in imported.splitlines() if line.startswith("  ")
-             and line.split() and line.split()[0] in {"posts", "talks", "sessions", "papers"}}  # fmt: skip
-    assert lines["posts"] == ["4", "4", "0", "0"]
-    assert lines["talks"] == ["3", "3", "0", "0"]
-    assert lines["sessions"] == ["4", "4", "0", "0"]
-    assert "skipped          2" in imported
+    assert summary_row(imported, "posts") == [4, 4, 0, 0]
+    assert summary_row(imported, "talks") == [3, 3, 0, 0]
+    assert summary_row(imported, "sessions") == [4, 4, 0, 0]
+    # Eight references, one paper read twice.
+    assert summary_row(imported, "papers") == [8, 7, 0, 1]
+    assert summary_row(imported, "files copied") == [4]
+    assert summary_row(imported, "skipped") == [2]
     assert "Imported 11 of 14 files from" in imported
     assert " s." in imported
 
