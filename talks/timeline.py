@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.db.models import DateTimeField
 from django.db.models.functions import Cast, Least
 from django.template.loader import render_to_string
@@ -48,5 +50,6 @@ class TalkTimelineSource(ModelTimelineSource):
         )
 
     def upcoming(self, *, limit: int) -> list[TimelineEntry]:
+        # In "Coming up" a talk is dated by its day, like sessions by their start.
         talks = self.queryset().upcoming()[:limit]
-        return [self.to_entry(talk) for talk in talks]
+        return [replace(self.to_entry(talk), date=talk.starts_at) for talk in talks]

@@ -20,3 +20,15 @@ def test_upcoming_talk_enters_the_timeline_when_announced_not_above_everything(c
     assert "Upcoming on" in timeline
     # …and it is in the "Coming up" box as well.
     assert page.index("Far-future keynote") < page.index('id="latest-heading"')
+
+
+def test_coming_up_is_ordered_by_the_day_things_happen(make_talk):
+    from portal import timeline
+
+    now = timezone.now()
+    make_talk(title="Later talk", date=timezone.localdate() + timedelta(days=60),
+              published_at=now - timedelta(days=30))
+    make_talk(title="Sooner talk", date=timezone.localdate() + timedelta(days=5),
+              published_at=now - timedelta(days=1))
+    titles = [entry.title for entry in timeline.upcoming(limit=3)]
+    assert titles == ["Sooner talk", "Later talk"]
