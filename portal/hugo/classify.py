@@ -84,7 +84,8 @@ def classify(page: Page) -> Kind:
             return Kind.SESSION
     if _has_tag(page, "paper") and not _has_tag(page, "talk"):
         page.notes.append(
-            "tagged “paper” but its title has no session number (like “19th …”): imported as a post."
+            "tagged “paper” but its title has no session number (like “19th …”): "
+            "imported as a post."
         )
     if _has_tag(page, "talk") or _TALK_PREFIX.match(page.title):
         return Kind.TALK

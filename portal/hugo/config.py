@@ -102,9 +102,7 @@ def read_config(root: Path) -> SiteConfig:
                 settings[path.stem.lower()] = data
     content_dir = root / str(settings.get("contentdir") or "content")
     if not content_dir.is_dir():
-        raise SiteError(
-            f"{root} has no {content_dir.name}/ folder: is it a Hugo site?"
-        )
+        raise SiteError(f"{root} has no {content_dir.name}/ folder: is it a Hugo site?")
     static = settings.get("staticdir") or "static"
     static_names = static if isinstance(static, list) else [static]
     return SiteConfig(

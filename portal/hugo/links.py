@@ -123,7 +123,9 @@ def convert_shortcodes(text: str, *, ref: Resolver) -> tuple[str, list[str]]:
                 target = named.get("path") or first
                 new = ref(target)
                 if new is None:
-                    notes.append(f"the {name} to “{target}” points at no imported page: kept as written.")
+                    notes.append(
+                        f"the {name} to “{target}” points at no imported page: kept as written."
+                    )
                     return target
                 return new
             case "figure":
@@ -154,7 +156,8 @@ _LINK_LINE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\[[^\]\n]+\]\([^)\n]+\)\s*(?:[|·•,/–-]\s*)?)+[.;]?\s*$"
 )
 _LIST_HEADING = re.compile(
-    r"^\s*(?:#{1,6}\s*|\*\*)?(links|materials|resources|slides and recording|media)\s*:?\s*(?:\*\*)?\s*:?\s*$",
+    r"^\s*(?:#{1,6}\s*|\*\*)?(links|materials|resources|slides and recording|media)"
+    r"\s*:?\s*(?:\*\*)?\s*:?\s*$",
     re.IGNORECASE,
 )
 

@@ -75,7 +75,9 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         kind = "YAML" if delimiter == "---" else "TOML"
         closing = re.search(rf"^{re.escape(delimiter)}[ \t]*$", rest, re.MULTILINE)
         if closing is None:
-            raise PageError(f"the {kind} front matter is never closed: no second “{delimiter}” line.")
+            raise PageError(
+                f"the {kind} front matter is never closed: no second “{delimiter}” line."
+            )
         raw, body = rest[: closing.start()], rest[closing.end() :].lstrip("\r\n")
         try:
             if kind == "YAML":
@@ -91,7 +93,9 @@ def split_front_matter(text: str) -> tuple[dict, str]:
         except yaml.YAMLError as error:
             raise PageError(f"the front matter is not valid YAML: {error}.") from error
         except tomllib.TOMLDecodeError as error:
-            raise PageError(f"the front matter is not valid TOML: {_shift_line(str(error), 1)}.") from error
+            raise PageError(
+                f"the front matter is not valid TOML: {_shift_line(str(error), 1)}."
+            ) from error
     elif text.lstrip().startswith("{"):
         try:
             data, end = json.JSONDecoder().raw_decode(text.lstrip())
@@ -120,8 +124,10 @@ def parse_date(value, *, zone: ZoneInfo) -> tuple[datetime, date]:
             try:
                 value = date.fromisoformat(text[:10])
             except ValueError:
-                raise PageError(f"the date “{text}” is not a date (expected 2022-04-29 or "
-                                "2019-11-28T00:00:00Z).") from None
+                raise PageError(
+                    f"the date “{text}” is not a date (expected 2022-04-29 or "
+                    "2019-11-28T00:00:00Z)."
+                ) from None
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=zone)
         return moment, value.date()
@@ -198,7 +204,7 @@ def read_page(path: Path, *, site_root: Path, content_dir: Path, zone: ZoneInfo)
         day = published.date()
         notes.append(f"no date anywhere: took the file's modification day, {day:%Y-%m-%d}.")
     if front.get("publishdate") and front.get("date"):
-        # The calendar day of a talk or session is its `date`; publishDate only says when it went up.
+        # The day of a talk or session is its `date`; publishDate says when it went up.
         _, day = parse_date(front["date"], zone=zone)
 
     tags = _as_list(front.get("tags")) + _as_list(front.get("categories"))

@@ -28,14 +28,28 @@ _BARE_URL = re.compile(r"<?(https?://[^\s<>()\]]+[^\s<>()\].,;:!?'\"])>?")
 _SITE_FILE = re.compile(r"(?<![\w/])<?(/[^\s<>()\]]+\.[A-Za-z0-9]{2,5})>?(?!\S)")
 _BARE_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?<?(?:https?://|/)\S+?>?[ \t]*$")
 _DOI_TEXT = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\]>]+)", re.I)
-_ARXIV_TEXT = re.compile(r"\barXiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.I)
+_ARXIV_TEXT = re.compile(
+    r"\barXiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.I
+)
 _QUOTED = re.compile(r"[\"“”](?P<title>[^\"“”]+)[\"“”]")
 _YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?\s*-?)+$")
 # Hosts whose links are papers even outside a References section.
-_PAPER_HOSTS = ("arxiv.org", "doi.org", "dl.acm.org", "ieeexplore.ieee.org", "usenix.org",
-                "link.springer.com", "openreview.net", "semanticscholar.org", "vldb.org",
-                "research.google", "papers.nips.cc", "proceedings.mlr.press", "sigops.org")  # fmt: skip
+_PAPER_HOSTS = (
+    "arxiv.org",
+    "doi.org",
+    "dl.acm.org",
+    "ieeexplore.ieee.org",
+    "usenix.org",
+    "link.springer.com",
+    "openreview.net",
+    "semanticscholar.org",
+    "vldb.org",
+    "research.google",
+    "papers.nips.cc",
+    "proceedings.mlr.press",
+    "sigops.org",
+)
 
 
 @dataclass
@@ -104,8 +118,20 @@ def _guess_kind(venue: str) -> str:
         return PaperKind.THESIS
     if "technical report" in text or "tech. rep" in text or "tech report" in text:
         return PaperKind.TECHREPORT
-    if any(word in text for word in ("journal", "transactions", "communications", "magazine",
-                                     "letters", "review", "news", "queue", "surveys")):  # fmt: skip
+    if any(
+        word in text
+        for word in (
+            "journal",
+            "transactions",
+            "communications",
+            "magazine",
+            "letters",
+            "review",
+            "news",
+            "queue",
+            "surveys",
+        )
+    ):
         return PaperKind.ARTICLE
     return PaperKind.INPROCEEDINGS
 
@@ -161,7 +187,10 @@ def parse_reference(text: str) -> Reference:
             venue_part = ". ".join(sentences[1:])
     if years := _YEAR.findall(venue_part):
         reference.year = int(years[-1])
-        venue_part = venue_part[: venue_part.rfind(years[-1])] + venue_part[venue_part.rfind(years[-1]) + 4 :]
+        venue_part = (
+            venue_part[: venue_part.rfind(years[-1])]
+            + venue_part[venue_part.rfind(years[-1]) + 4 :]
+        )
     # What the year leaves behind: “Venue ()”, “Venue, .”.
     venue = re.sub(r"\(\s*\)|\[\s*\]", "", venue_part)
     venue = re.sub(r"\s+([,.;:])", r"\1", " ".join(venue.split())).strip(" ,.;:")
@@ -241,7 +270,11 @@ def _region(lines: list[str], code: list[bool]) -> tuple[int, int] | None:
             return index, end
     for index in range(len(lines) - 1, -1, -1):
         # “text\n---” underlines a heading; a rule stands after a blank line.
-        if not code[index] and _RULE.match(lines[index]) and (index == 0 or not lines[index - 1].strip()):
+        if (
+            not code[index]
+            and _RULE.match(lines[index])
+            and (index == 0 or not lines[index - 1].strip())
+        ):
             return index, len(lines)
     return None
 
@@ -258,8 +291,11 @@ def find_references(body: str) -> tuple[list[Reference], str]:
             remaining = lines[:start] + lines[end:]
             return [parse_reference(text) for _, _, text in entries], _joined(remaining)
     visible = ["" if flag else line for line, flag in zip(lines, code, strict=True)]
-    numbered = [entry for entry in _entries(visible, ordered=False, any_link=False)
-                if _NUMBERED.match(visible[entry[0]])]  # fmt: skip
+    numbered = [
+        entry
+        for entry in _entries(visible, ordered=False, any_link=False)
+        if _NUMBERED.match(visible[entry[0]])
+    ]
     if numbered:
         drop = {index for first, last, _ in numbered for index in range(first, last + 1)}
         remaining = [line for index, line in enumerate(lines) if index not in drop]

@@ -12,16 +12,13 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import time, timedelta
 from pathlib import Path
-from statistics import median
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -33,10 +30,10 @@ from portal.hugo.classify import (
     SessionTitle,
     TalkTitle,
     classify,
-    club_name,
     parse_session_title,
     parse_talk_title,
 )
+from portal.hugo.club import SeriesChoiceError, paper_find_or_create, series_for_import
 from portal.hugo.config import SiteConfig, SiteError, read_config
 from portal.hugo.files import MediaCopier, same_content
 from portal.hugo.links import Material, convert_shortcodes, rewrite_links, split_talk_materials
@@ -49,7 +46,6 @@ from talks.models import Talk, TalkLink
 
 UNKNOWN_EVENT = "Unknown event"
 UNKNOWN_CITY = "Unknown"
-SESSION_TIME = time(19, 0)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]")
 _PDF_MAGIC = b"%PDF-"
 
@@ -172,139 +168,19 @@ def _validation_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-# --- the paper club's series -------------------------------------------------------------
-
-
-def _new_series(*, name: str, slug: str, pages: list[Page], zone_name: str) -> Series:
-    """A series whose weekday and rhythm are read off the posts' dates."""
-    days = sorted({page.day for page in pages if page.day})
-    weekday = Counter(day.weekday() for day in days).most_common(1)[0][0] if days else 1
-    weeks = 2
-    gaps = [(later - earlier).days for earlier, later in zip(days, days[1:], strict=False)]
-    if gaps:
-        weeks = min(52, max(1, round(median(gaps) / 7)))
-    return Series(
-        name=name[:200],
-        slug=slug[:100],
-        time_zone=zone_name,
-        cadence_weekday=weekday,
-        cadence_weeks=weeks,
-        cadence_time=SESSION_TIME,
-    )
-
-
-def series_for_import(*, choice: str, pages: list[Page], zone_name: str) -> tuple[Series, bool]:
-    """
-    The series the paper-club posts belong to, and whether it is new (unsaved):
-    the one named by slug or name, else the only one there is, else a new one
-    named after the club the posts mention.
-    """
-    choice = choice.strip()
-    if choice:
-        found = Series.objects.filter(Q(slug=choice) | Q(name__iexact=choice)).first()
-        if found is not None:
-            return found, False
-        if slugify(choice) == choice:
-            name, slug = club_name(pages), choice
-        else:
-            name, slug = choice, slugify(choice)
-        return _new_series(name=name, slug=slug, pages=pages, zone_name=zone_name), True
-    existing = list(Series.objects.order_by("slug")[:3])
-    if len(existing) == 1:
-        return existing[0], False
-    if existing:
-        names = ", ".join(series.slug for series in existing)
-        raise HugoImportError(
-            f"The site has paper-club posts and there are several series ({names}…): "
-            "name theirs with --series."
-        )
-    name = club_name(pages)
-    return _new_series(name=name, slug=slugify(name), pages=pages, zone_name=zone_name), True
-
-
-# --- papers ---------------------------------------------------------------------------------
-
-_PAPER_FILLABLE = ("authors", "venue", "year", "doi", "arxiv_id", "url", "pdf_url")
-
-
-def _paper_values(reference: Reference) -> dict:
-    return {
-        "title": reference.title,
-        "authors": "\n".join(reference.authors),
-        "kind": reference.kind,
-        "venue": reference.venue,
-        "year": reference.year,
-        "doi": reference.doi,
-        "arxiv_id": reference.arxiv_id,
-        "url": reference.url,
-        "pdf_url": reference.pdf_url,
-    }
-
-
-def paper_find(reference: Reference) -> Paper | None:
-    """The library's copy of a reference: same DOI, else arXiv id, else link, else title."""
-    lookups = []
-    if reference.doi:
-        lookups.append(Q(doi__iexact=reference.doi))
-    if reference.arxiv_id:
-        lookups.append(Q(arxiv_id=reference.arxiv_id))
-    for url in filter(None, [reference.url, reference.pdf_url]):
-        lookups.append(Q(url=url) | Q(pdf_url=url))
-    if not reference.title_guessed:
-        same_title = Q(title__iexact=reference.title)
-        if reference.year:
-            same_title &= Q(year=reference.year) | Q(year__isnull=True)
-        lookups.append(same_title)
-    for lookup in lookups:
-        paper = Paper.objects.filter(lookup).order_by("pk").first()
-        if paper is not None:
-            return paper
-    return None
-
-
-def paper_find_or_create(*, reference: Reference, notes: list[str]) -> tuple[Paper, bool, bool]:
-    """
-    (paper, created, changed) for a reference. A paper already in the library is
-    reused and only its empty fields are filled in: what an organizer corrected
-    by hand stays. A field that does not validate (a malformed DOI) is left
-    empty with a note rather than losing the paper.
-    """
-    values = _paper_values(reference)
-    paper = paper_find(reference)
-    created = paper is None
-    if created:
-        paper = Paper(**values)
-        changed = True
-    else:
-        changed = False
-        for name in _PAPER_FILLABLE:
-            if values[name] and not getattr(paper, name):
-                setattr(paper, name, values[name])
-                changed = True
-    if changed:
-        try:
-            paper.full_clean()
-        except ValidationError as error:
-            bad = set(error.message_dict) - {"title", "__all__"}
-            if not bad or "title" in error.message_dict:
-                raise
-            for name in bad:
-                notes.append(
-                    f"“{reference.title}”: {name.replace('_', ' ')} “{getattr(paper, name)}” "
-                    f"left out ({' '.join(error.message_dict[name])})"
-                )
-                setattr(paper, name, "" if name != "year" else None)
-            paper.full_clean()
-        paper.save()
-    return paper, created, changed and not created
-
-
 # --- the import -----------------------------------------------------------------------------
 
 
 class _SiteImport:
-    def __init__(self, *, config: SiteConfig, author, series_choice: str, dry_run: bool,
-                 progress: Progress | None):  # fmt: skip
+    def __init__(
+        self,
+        *,
+        config: SiteConfig,
+        author,
+        series_choice: str,
+        dry_run: bool,
+        progress: Progress | None,
+    ):
         self.config = config
         self.author = author
         self.series_choice = series_choice
@@ -335,12 +211,20 @@ class _SiteImport:
         for path in files:
             name = path.relative_to(self.config.root).as_posix()
             if is_list_page(path):
-                self.report.notes.append((name, "a section's list page: Hugo builds it, nothing to import."))
+                self.report.notes.append(
+                    (name, "a section's list page: Hugo builds it, nothing to import.")
+                )
                 self._tick(name)
                 continue
             try:
-                pages.append(read_page(path, site_root=self.config.root,
-                                       content_dir=self.config.content_dir, zone=self.zone))  # fmt: skip
+                pages.append(
+                    read_page(
+                        path,
+                        site_root=self.config.root,
+                        content_dir=self.config.content_dir,
+                        zone=self.zone,
+                    )
+                )
             except PageError as error:
                 self.report.skipped.append((name, str(error)))
                 self._tick(name)
@@ -380,9 +264,11 @@ class _SiteImport:
                 if kind is Kind.TALK and not page.slug:
                     base = re.sub(r"^talk[-_]", "", base, flags=re.IGNORECASE) or base
                 prefix = page.section or kind.value
-                candidates = [_slug(base, fallback_prefix=prefix),
-                              _slug(page.filename, fallback_prefix=prefix),
-                              _slug(page.title, fallback_prefix=prefix) or kind.value]  # fmt: skip
+                candidates = [
+                    _slug(base, fallback_prefix=prefix),
+                    _slug(page.filename, fallback_prefix=prefix),
+                    _slug(page.title, fallback_prefix=prefix) or kind.value,
+                ]
                 planned.slug = _unique_slug([c for c in candidates if c], slugs[kind])
                 slugs[kind].add(planned.slug)
                 name = "blog:post_detail" if kind is Kind.POST else "talks:talk_detail"
@@ -452,7 +338,8 @@ class _SiteImport:
             return _Target(file=file, suffix=suffix)
         if posixpath.splitext(site_path)[1] not in {"", ".html", ".htm"}:
             planned.page.notes.append(
-                f"the link to {url} is neither an imported page nor a file in static/: kept as written."
+                f"the link to {url} is neither an imported page nor a file in static/: "
+                "kept as written."
             )
         return None
 
@@ -466,7 +353,7 @@ class _SiteImport:
         return None if target is None else self._address(target)
 
     def _web_url(self, url: str, planned: Planned) -> str:
-        """An http(s) address for a model's URL field: rewritten, made absolute; "" if impossible."""
+        """An http(s) address for a URL field: rewritten and made absolute; "" if impossible."""
         new = self._rewrite(url, planned) or url
         if new.startswith("/") and not new.startswith("//"):
             return absolute_url(new)
@@ -483,7 +370,9 @@ class _SiteImport:
             self.by_content.get(path)
             or self.by_content.get(path.rsplit(".", 1)[0])
             or self.by_content.get(
-                posixpath.normpath(posixpath.join(posixpath.dirname(planned.page.content_path.lower()), path))
+                posixpath.normpath(
+                    posixpath.join(posixpath.dirname(planned.page.content_path.lower()), path)
+                )
             )
             or self.by_name.get(posixpath.basename(path).rsplit(".", 1)[0])
             or self.by_path.get(self._key("/" + path))
@@ -516,26 +405,30 @@ class _SiteImport:
             instance.tags.set(names)
         return bool(names) or not created
 
-    def _save_post(self, planned: Planned) -> bool:
+    def _save_post(self, planned: Planned) -> None:
         page = planned.page
         post = Post.objects.filter(slug=planned.slug).first()
         created = post is None
         if created:
             post = Post(slug=planned.slug, author=self.author)
-        changed = self._apply(post, {
-            "title": page.title,
-            "body": self._markdown(page.body, planned),
-            "summary": page.summary,
-            "published_at": None if page.draft else page.published,
-        })  # fmt: skip
+        changed = self._apply(
+            post,
+            {
+                "title": page.title,
+                "body": self._markdown(page.body, planned),
+                "summary": page.summary,
+                "published_at": None if page.draft else page.published,
+            },
+        )
         if changed:
             post.full_clean(exclude=["body"] if not post.body.strip() else None)
             post.save()
         changed |= self._set_tags(post, _tag_names(page), created=created)
         self.report.posts.count(created=created, changed=changed)
-        return created
 
-    def _talk_materials(self, planned: Planned, materials: list[Material]) -> tuple[dict, Path | None, list]:
+    def _talk_materials(
+        self, planned: Planned, materials: list[Material]
+    ) -> tuple[dict, Path | None, list]:
         """The talk's fields, slides PDF and further links from the links under its text."""
         values = {"recording_url": "", "slides_url": "", "writeup_post": None, "writeup_url": ""}
         slides_file: Path | None = None
@@ -552,7 +445,8 @@ class _SiteImport:
                         values["writeup_post"] = post
                     else:
                         planned.page.notes.append(
-                            f"the write-up {target.planned.page.name} was not imported: no write-up linked."
+                            f"the write-up {target.planned.page.name} was not imported: "
+                            "no write-up linked."
                         )
                     used = True
                 if not used:
@@ -575,7 +469,9 @@ class _SiteImport:
 
     def _attach_slides(self, talk: Talk, source: Path) -> bool:
         """Store `source` as the talk's slides PDF unless the same bytes are already there."""
-        if talk.slides_file and same_content(talk.slides_file.storage, talk.slides_file.name, source):
+        if talk.slides_file and same_content(
+            talk.slides_file.storage, talk.slides_file.name, source
+        ):
             self.copier.unchanged.append(talk.slides_file.name)
             return False
         if self.dry_run:
@@ -589,33 +485,37 @@ class _SiteImport:
             self.copier.replaced(previous)
         return True
 
-    def _save_talk(self, planned: Planned) -> bool:
+    def _save_talk(self, planned: Planned) -> None:
         page, parsed = planned.page, planned.talk_title
         talk = Talk.objects.filter(slug=planned.slug).first()
         created = talk is None
         if created:
             talk = Talk(slug=planned.slug)
         abstract, materials = split_talk_materials(page.body)
-        if parsed.venue:
-            event, city = parsed.venue, parsed.venue
-            page.notes.append(f"event and city both taken from “@{parsed.venue}”: check the city.")
-        else:
-            event, city = UNKNOWN_EVENT, UNKNOWN_CITY
-            page.notes.append(
-                f"the title names no venue (“@Venue”): event “{UNKNOWN_EVENT}”, city “{UNKNOWN_CITY}”."
-            )
         values = {
             "title": parsed.title[:200],
-            "event_name": event[:200],
-            "city": city[:100],
-            "is_online": False,
             "date": page.day,
             "abstract": self._markdown(abstract, planned),
             "published_at": None if page.draft else page.published,
         }
+        # Hugo knows no event or city: they are guessed once, and what the organizer
+        # corrects afterwards survives the next run. A venue in the title still wins.
+        if parsed.venue:
+            values["event_name"] = parsed.venue[:200]
+        if created:
+            values["event_name"] = (parsed.venue or UNKNOWN_EVENT)[:200]
+            values["city"] = (parsed.venue or UNKNOWN_CITY)[:100]
+            values["is_online"] = False
         material_values, slides_file, links = self._talk_materials(planned, materials)
         values.update(material_values)
         changed = self._apply(talk, values)
+        if talk.event_name == UNKNOWN_EVENT or talk.city == UNKNOWN_CITY:
+            page.notes.append(
+                f"the title names no venue (“@Venue”): event “{talk.event_name}”, "
+                f"city “{talk.city}”."
+            )
+        elif parsed.venue and talk.city == parsed.venue:
+            page.notes.append(f"event and city both taken from “@{parsed.venue}”: check the city.")
         if slides_file is not None:
             changed |= self._attach_slides(talk, slides_file)
         if changed:
@@ -631,7 +531,6 @@ class _SiteImport:
             changed = True
         changed |= self._set_tags(talk, _tag_names(page), created=created)
         self.report.talks.count(created=created, changed=changed)
-        return created
 
     def _papers(self, planned: Planned, references: list[Reference]) -> list[Paper]:
         papers, seen = [], set()
@@ -653,7 +552,9 @@ class _SiteImport:
     def _save_reading_list(self, session: Session, papers: list[Paper]) -> bool:
         entries = {entry.paper_id: entry for entry in session.reading_list.all()}
         wanted = [paper.pk for paper in papers]
-        current = [entry.paper_id for entry in sorted(entries.values(), key=lambda e: (e.position, e.pk))]
+        current = [
+            entry.paper_id for entry in sorted(entries.values(), key=lambda e: (e.position, e.pk))
+        ]
         if current == wanted:
             return False
         # Entries kept keep their presenter and note; only their place changes.
@@ -667,22 +568,31 @@ class _SiteImport:
                 entry.save(update_fields=["position", "updated_at"])
         return True
 
-    def _save_session(self, planned: Planned) -> bool:
+    def _save_session(self, planned: Planned) -> None:
         page, series = planned.page, self.series
         session = Session.objects.filter(series=series, number=planned.number).first()
         created = session is None
         if created:
             session = Session(series=series, number=planned.number)
         references, write_up = find_references(page.body)
-        starts_at = combine(page.day, series.cadence_time, series.zone)
-        changed = self._apply(session, {
-            "title": planned.session_title.topic[:200],
-            "starts_at": starts_at,
-            "ends_at": starts_at + series.duration,
-            "description": page.summary,
-            "write_up": self._markdown(write_up, planned),
-            "published_at": None if page.draft else page.published,
-        })  # fmt: skip
+        # The post gives the day; the hour is the series' usual one, unless the
+        # organizer has set the session's own time on that same day since.
+        if created or session.local_start.date() != page.day:
+            starts_at = combine(page.day, series.cadence_time, series.zone)
+            ends_at = starts_at + series.duration
+        else:
+            starts_at, ends_at = session.starts_at, session.ends_at
+        changed = self._apply(
+            session,
+            {
+                "title": planned.session_title.topic[:200],
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "description": page.summary,
+                "write_up": self._markdown(write_up, planned),
+                "published_at": None if page.draft else page.published,
+            },
+        )
         if changed:
             session.full_clean()
             session.save()
@@ -692,7 +602,6 @@ class _SiteImport:
         changed |= self._save_reading_list(session, papers)
         changed |= self._set_tags(session, _tag_names(page), created=created)
         self.report.sessions.count(created=created, changed=changed)
-        return created
 
     def _record_redirects(self, moves: dict[str, str]) -> None:
         moves = {old: new for old, new in moves.items() if old != new and old not in self.new_paths}
@@ -733,17 +642,27 @@ class _SiteImport:
             else:
                 pages = self.series.get_absolute_url()
                 feed = reverse("meetups:series_feed_rss", kwargs={"series": self.series.slug})
-            folder = normalize_path(f"{self.config.base_path}/{urlize(section, lowercase=self.config.lowercase_paths)}/")
+            folder = normalize_path(
+                f"{self.config.base_path}/{urlize(section, lowercase=self.config.lowercase_paths)}/"
+            )
             moves[folder] = pages
             moves[f"{folder}index.xml"] = feed
         with transaction.atomic():
             self._record_redirects(moves)
 
     def _import(self, planned: Planned) -> None:
-        save = {Kind.POST: self._save_post, Kind.TALK: self._save_talk,
-                Kind.SESSION: self._save_session}[planned.kind]  # fmt: skip
-        counters = (self.report.posts, self.report.talks, self.report.sessions, self.report.papers,
-                    self.report.redirects)  # fmt: skip
+        save = {
+            Kind.POST: self._save_post,
+            Kind.TALK: self._save_talk,
+            Kind.SESSION: self._save_session,
+        }[planned.kind]
+        counters = (
+            self.report.posts,
+            self.report.talks,
+            self.report.sessions,
+            self.report.papers,
+            self.report.redirects,
+        )
         before = [Tally(**vars(tally)) for tally in counters]
         notes_before = len(planned.page.notes)
         try:
@@ -757,17 +676,18 @@ class _SiteImport:
             del planned.page.notes[notes_before:]
             self.copier.discard()
             reason = _validation_text(error) if isinstance(error, ValidationError) else str(error)
-            self.report.skipped.append((planned.page.name, " ".join(reason.split()) or type(error).__name__))
+            self.report.skipped.append(
+                (planned.page.name, " ".join(reason.split()) or type(error).__name__)
+            )
         else:
             self.copier.keep()
 
     def run(self) -> ImportReport:
         started = clock.perf_counter()
         pages = self.read()
-        plan_pages = pages
         outer = transaction.atomic() if self.dry_run else nullcontext()
         with outer:
-            self.plan(plan_pages)
+            self.plan(pages)
             if self.series is not None:
                 self._announce_series()
             # Posts first: talks link to their write-up posts.
@@ -779,7 +699,9 @@ class _SiteImport:
             if self.dry_run:
                 transaction.set_rollback(True)
         for planned in self.planned:
-            self.report.notes.extend((planned.page.name, note) for note in dict.fromkeys(planned.page.notes))
+            self.report.notes.extend(
+                (planned.page.name, note) for note in dict.fromkeys(planned.page.notes)
+            )
         for page in pages:
             if not any(planned.page is page for planned in self.planned):
                 self.report.notes.extend((page.name, note) for note in page.notes)
@@ -792,7 +714,9 @@ class _SiteImport:
     def _announce_series(self) -> None:
         series = self.series
         if not self.series_is_new:
-            self.report.series_message = f"Paper-club posts go to the series “{series.name}” ({series.get_absolute_url()})."
+            self.report.series_message = (
+                f"Paper-club posts go to the series “{series.name}” ({series.get_absolute_url()})."
+            )
             return
         series.full_clean()
         series.save()
@@ -804,18 +728,30 @@ class _SiteImport:
         )
 
 
-def hugo_site_import(*, site_dir: Path, author, series: str = "", dry_run: bool = False,
-                     progress: Progress | None = None) -> ImportReport:  # fmt: skip
+def hugo_site_import(
+    *,
+    site_dir: Path,
+    author,
+    series: str = "",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
     """
     Import the Hugo site in `site_dir`: posts, talks and paper-club sessions (into
     `series`, by slug or name), their files and a redirect from every old address.
     Each page is saved in its own transaction; a page that cannot be imported is
     reported in `skipped` and changes nothing. With `dry_run` nothing is written.
-    Raises HugoImportError when the site itself cannot be read.
+    Raises HugoImportError when the import cannot start (an unreadable site, an
+    unclear series).
     """
     try:
         config = read_config(Path(site_dir))
     except SiteError as error:
         raise HugoImportError(str(error)) from error
-    return _SiteImport(config=config, author=author, series_choice=series, dry_run=dry_run,
-                       progress=progress).run()  # fmt: skip
+    importer = _SiteImport(
+        config=config, author=author, series_choice=series, dry_run=dry_run, progress=progress
+    )
+    try:
+        return importer.run()
+    except SeriesChoiceError as error:
+        raise HugoImportError(str(error)) from error

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Report what would happen; write nothing."
         )
         parser.add_argument(
-            "--author", metavar="USERNAME", help="Who the posts belong to (default: the first superuser)."
+            "--author",
+            metavar="USERNAME",
+            help="Who the posts belong to (default: the first superuser).",
         )
         parser.add_argument(
             "--series",
@@ -34,10 +36,16 @@ class Command(BaseCommand):
     def handle(self, *args, site_dir, dry_run, author, series, **options):
         user = self.author(author)
         progress = ProgressBar(self.stdout, is_terminal=self.stdout.isatty())
-        self.stdout.write(f"{'Dry run: reading' if dry_run else 'Importing'} {site_dir} as {user.get_username()}…")
+        self.stdout.write(
+            f"{'Dry run: reading' if dry_run else 'Importing'} {site_dir} as {user.get_username()}…"
+        )
         try:
             report = hugo_site_import(
-                site_dir=Path(site_dir), author=user, series=series, dry_run=dry_run, progress=progress
+                site_dir=Path(site_dir),
+                author=user,
+                series=series,
+                dry_run=dry_run,
+                progress=progress,
             )
         except HugoImportError as error:
             raise CommandError(str(error)) from None
@@ -51,7 +59,9 @@ class Command(BaseCommand):
         if username:
             user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
             if user is None:
-                raise CommandError(f"There is no user “{username}”: give an existing username to --author.")
+                raise CommandError(
+                    f"There is no user “{username}”: give an existing username to --author."
+                )
             return user
         user = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
         if user is None:

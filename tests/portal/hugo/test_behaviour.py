@@ -29,7 +29,11 @@ def _counts():
 
 def _media_files(settings):
     root = settings.MEDIA_ROOT
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return (
+        sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+        if root.exists()
+        else []
+    )
 
 
 def test_second_run_changes_nothing_and_duplicates_nothing(quirky_site, run_import, settings):
@@ -51,9 +55,15 @@ def test_second_run_picks_up_what_changed(quirky_site, run_import, settings):
     run_import(quirky_site)
     counts = _counts()
     consensus = quirky_site.root / "content/post/2019-06-25-consensus.md"
-    consensus.write_text(consensus.read_text().replace("Consensus in practice", "Consensus, in practice"))
+    consensus.write_text(
+        consensus.read_text().replace("Consensus in practice", "Consensus, in practice")
+    )
     talk = quirky_site.root / "content/post/2019-07-10-talk-raft.md"
-    talk.write_text(talk.read_text().replace("- [Workshop]", "- [Code](https://github.com/ada/raft)\n- [Workshop]"))
+    talk.write_text(
+        talk.read_text().replace(
+            "- [Workshop]", "- [Code](https://github.com/ada/raft)\n- [Workshop]"
+        )
+    )
     club = quirky_site.root / "content/post/2019-11-28-19th-paper-club.md"
     text = club.read_text()
     first, second = text.index("[1] Guido"), text.index("[2] John")
@@ -70,7 +80,8 @@ def test_second_run_picks_up_what_changed(quirky_site, run_import, settings):
     assert [link.label for link in raft.links.all()] == ["Code", "Workshop"]
     assert raft.slides_file.read() == b"%PDF-1.4 new slides"
     assert [paper.title for paper in Session.objects.get(number=19).papers()] == [
-        "The Sybil Attack", "A Survey of DHT Security Techniques"
+        "The Sybil Attack",
+        "A Survey of DHT Security Techniques",
     ]
     with default_storage.open("imported/x.pdf", "rb") as stored:
         assert stored.read() == b"%PDF-1.4 new slides"
@@ -160,7 +171,10 @@ def test_the_author_option(hugo_site, run_import, django_user_model):
 
 def _club_site(hugo_site):
     site = hugo_site()
-    site.write("content/post/a.md", "---\ntitle: 3rd Paper Club\ndate: 2020-01-07\ntags: [paper]\n---\nHi.\n")
+    site.write(
+        "content/post/a.md",
+        "---\ntitle: 3rd Paper Club\ndate: 2020-01-07\ntags: [paper]\n---\nHi.\n",
+    )
     return site
 
 
@@ -188,7 +202,9 @@ def test_a_new_series_from_a_slug_is_named_after_the_club(hugo_site, run_import)
 
 def test_two_posts_with_one_session_number(hugo_site, run_import):
     site = _club_site(hugo_site)
-    site.write("content/post/b.md", "---\ntitle: 3rd Paper Club\ndate: 2020-01-21\ntags: [paper]\n---\n")
+    site.write(
+        "content/post/b.md", "---\ntitle: 3rd Paper Club\ndate: 2020-01-21\ntags: [paper]\n---\n"
+    )
     output = run_import(site)
     assert "content/post/b.md: session number 3 is already taken by content/post/a.md." in output
     assert Session.objects.count() == 1
@@ -196,8 +212,12 @@ def test_two_posts_with_one_session_number(hugo_site, run_import):
 
 def test_two_posts_with_one_slug_both_arrive(hugo_site, run_import):
     site = hugo_site()
-    site.write("content/post/2019-01-01-notes.md", "---\ntitle: Notes\ndate: 2019-01-01\n---\nOld.\n")
-    site.write("content/post/2020-01-01-notes.md", "---\ntitle: Notes\ndate: 2020-01-01\n---\nNew.\n")
+    site.write(
+        "content/post/2019-01-01-notes.md", "---\ntitle: Notes\ndate: 2019-01-01\n---\nOld.\n"
+    )
+    site.write(
+        "content/post/2020-01-01-notes.md", "---\ntitle: Notes\ndate: 2020-01-01\n---\nNew.\n"
+    )
     run_import(site)
     assert sorted(Post.objects.values_list("slug", flat=True)) == ["2020-01-01-notes", "notes"]
     run_import(site)
@@ -220,11 +240,15 @@ def test_progress_on_a_terminal_redraws_one_line():
 def test_progress_in_a_log_is_plain_lines(hugo_site, run_import):
     site = hugo_site()
     for number in range(25):
-        site.write(f"content/post/p{number}.md", f"---\ntitle: P{number}\ndate: 2020-01-01\n---\nText.\n")
+        site.write(
+            f"content/post/p{number}.md", f"---\ntitle: P{number}\ndate: 2020-01-01\n---\nText.\n"
+        )
     output = run_import(site)
     assert "\r" not in output
     assert [line for line in output.splitlines() if "files done" in line] == [
-        "10/25 files done", "20/25 files done", "25/25 files done"
+        "10/25 files done",
+        "20/25 files done",
+        "25/25 files done",
     ]
 
 
@@ -238,13 +262,17 @@ def _large_site(site, *, pages=100):
             body = f"Abstract {number}.\n\n- [Recording](https://www.youtube.com/watch?v=v{number})\n- [Slides](/slides.pdf)\n"
         elif number % 5 == 1:
             title, tags = f"{number}th Distributed Systems Paper Club - Topic {number}", "[paper]"
-            body = (f"Write-up {number}.\n\n---\n\n[1] A. Author, \"Paper {number}.\" Conf. 2019.\n"
-                    f"https://doi.org/10.1000/paper.{number}\n\n[2] B. Author, \"Classic.\" Journal. 1990.\n")  # fmt: skip
+            body = (
+                f'Write-up {number}.\n\n---\n\n[1] A. Author, "Paper {number}." Conf. 2019.\n'
+                f'https://doi.org/10.1000/paper.{number}\n\n[2] B. Author, "Classic." Journal. 1990.\n'
+            )
         else:
             title, tags = f"Post number {number}", "[notes, go]"
             body = f"Post {number} links to [the first](/post/p1/) and <sup>{number}</sup>.\n" * 5
-        site.write(f"content/post/p{number}.md",
-                   f"---\ntitle: '{title}'\ndate: {day}\ntags: {tags}\naliases: [/old/{number}/]\n---\n{body}")  # fmt: skip
+        site.write(
+            f"content/post/p{number}.md",
+            f"---\ntitle: '{title}'\ndate: {day}\ntags: {tags}\naliases: [/old/{number}/]\n---\n{body}",
+        )
     return site
 
 
@@ -262,3 +290,22 @@ def test_a_hundred_files_import_in_a_few_seconds(hugo_site, run_import):
     started = time.perf_counter()
     run_import(site)
     assert time.perf_counter() - started < 15
+
+
+def test_corrections_made_in_the_admin_survive_a_second_run(quirky_site, run_import):
+    run_import(quirky_site)
+    tracing = Talk.objects.get(slug="tracing")
+    tracing.event_name, tracing.city = "QCon London", "London, UK"
+    tracing.save()
+    session = Session.objects.get(number=19)
+    earlier = session.starts_at.replace(hour=17, minute=30)  # 18:30 in Berlin, same day
+    session.starts_at, session.ends_at = earlier, earlier + session.series.duration
+    session.save()
+
+    output = run_import(quirky_site)
+    tracing.refresh_from_db()
+    assert (tracing.event_name, tracing.city) == ("QCon London", "London, UK")
+    assert Session.objects.get(number=19).starts_at == earlier
+    assert "the title names no venue" not in output
+    assert _row(output, "talks") == [3, 0, 0, 3]
+    assert _row(output, "sessions") == [4, 0, 0, 4]

@@ -37,7 +37,9 @@ def test_posts_keep_their_content_dates_and_tags(imported, organizer):
 
     notes = Post.objects.get(slug="field-notes")
     assert notes.title == "Field notes"
-    assert notes.published_at == datetime(2022, 4, 29, tzinfo=BERLIN)  # a bare date, in the site's zone
+    assert notes.published_at == datetime(
+        2022, 4, 29, tzinfo=BERLIN
+    )  # a bare date, in the site's zone
     assert list(notes.tags.names()) == []
 
     draft = Post.objects.get(slug="half-done")
@@ -135,12 +137,17 @@ def test_sessions_are_numbered_timed_and_read_their_papers(imported):
     assert survey.year == 2011
     assert survey.doi == "10.1145/1883612.1883615"
     assert (sybil.title, sybil.author_list, sybil.venue, sybil.year) == (
-        "The Sybil Attack", ["John R. Douceur"], "IPTPS", 2002
+        "The Sybil Attack",
+        ["John R. Douceur"],
+        "IPTPS",
+        2002,
     )
 
     bbr = Session.objects.get(number=24)
     assert bbr.title == "BBR congestion control"
-    assert bbr.write_up == "Is loss a signal of congestion?\n\n## Afterwards\n\nWe went for pizza.\n"
+    assert (
+        bbr.write_up == "Is loss a signal of congestion?\n\n## Afterwards\n\nWe went for pizza.\n"
+    )
     first, second = bbr.papers()
     assert first.title == "BBR: Congestion-Based Congestion Control"
     assert first.doi == "10.1145/3012426.3022184"
@@ -219,8 +226,11 @@ def test_every_imported_page_renders(imported, client, staff_client):
         *(session.get_absolute_url() for session in Session.objects.published()),
         *(paper.get_absolute_url() for paper in Paper.objects.all()),
         Series.objects.get().get_absolute_url(),
-        "/", "/blog/", "/talks/", "/papers/",
-    ]  # fmt: skip
+        "/",
+        "/blog/",
+        "/talks/",
+        "/papers/",
+    ]
     assert len(pages) > 20
     for url in pages:
         assert client.get(url).status_code == 200, url

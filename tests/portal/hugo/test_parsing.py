@@ -1,4 +1,4 @@
-"""Talk and session titles, a talk's link list, references and link rewriting, without the database."""
+"""Titles, a talk's link list, references and link rewriting: parsing without the database."""
 
 import pytest
 
@@ -31,8 +31,12 @@ def test_talk_titles(title, name, venue):
     [
         ("19th Distributed Systems Paper Club", 19, "Distributed Systems Paper Club", ""),
         ("24th DistSys Reading Group - BBR …", 24, "DistSys Reading Group", "BBR …"),
-        ("21st Distributed Systems Paper Club – DHT security", 21, "Distributed Systems Paper Club",
-         "DHT security"),
+        (
+            "21st Distributed Systems Paper Club – DHT security",
+            21,
+            "Distributed Systems Paper Club",
+            "DHT security",
+        ),
         ("2nd Paper Club: Dynamo", 2, "Paper Club", "Dynamo"),
     ],
 )
@@ -86,10 +90,14 @@ def test_a_talks_link_list_becomes_its_materials():
 
 
 def test_one_combined_link_and_links_on_one_line():
-    abstract, materials = split_talk_materials("Text.\n\n[Recording & slides](https://infoq.com/x)\n")
+    abstract, materials = split_talk_materials(
+        "Text.\n\n[Recording & slides](https://infoq.com/x)\n"
+    )
     assert abstract == "Text.\n"
     assert materials[0].roles == {"recording", "slides"}
-    _, materials = split_talk_materials("Text.\n\n[Slides](/a.pdf) | [Video](https://vimeo.com/1)\n")
+    _, materials = split_talk_materials(
+        "Text.\n\n[Slides](/a.pdf) | [Video](https://vimeo.com/1)\n"
+    )
     assert [m.label for m in materials] == ["Slides", "Video"]
 
 
@@ -98,21 +106,27 @@ def test_a_talk_without_links_keeps_its_body():
 
 
 def test_rewriting_links_everywhere_but_code():
-    text = "\n".join([
-        "[a](/old/) ![b](/img.png \"t\") <a href='/old/'>c</a> <img src=\"/img.png\">",
-        "[ref]: /old/",
-        "<https://ada.example.org/old/>",
-        "```",
-        "[code](/old/)",
-        "```",
-        "[after](/old/#x) [kept](https://elsewhere.example/)",
-    ])  # fmt: skip
-    mapping = {"/old/": "/blog/new/", "/img.png": "/media/imported/img.png",
-               "https://ada.example.org/old/": "/blog/new/", "/old/#x": "/blog/new/#x"}  # fmt: skip
+    text = "\n".join(
+        [
+            '[a](/old/) ![b](/img.png "t") <a href=\'/old/\'>c</a> <img src="/img.png">',
+            "[ref]: /old/",
+            "<https://ada.example.org/old/>",
+            "```",
+            "[code](/old/)",
+            "```",
+            "[after](/old/#x) [kept](https://elsewhere.example/)",
+        ]
+    )
+    mapping = {
+        "/old/": "/blog/new/",
+        "/img.png": "/media/imported/img.png",
+        "https://ada.example.org/old/": "/blog/new/",
+        "/old/#x": "/blog/new/#x",
+    }
     result = rewrite_links(text, mapping.get)
     assert result.split("\n") == [
         "[a](/blog/new/) ![b](/media/imported/img.png \"t\") <a href='/blog/new/'>c</a> "
-        "<img src=\"/media/imported/img.png\">",
+        '<img src="/media/imported/img.png">',
         "[ref]: /blog/new/",
         "</blog/new/>",
         "```",
@@ -123,13 +137,15 @@ def test_rewriting_links_everywhere_but_code():
 
 
 def test_shortcodes():
-    text = "\n".join([
-        '[x]({{< ref "post/foo.md" >}}) and {{< relref "missing.md" >}}',
-        '{{< figure src="/images/a.png" caption="A <diagram>" >}}',
-        "{{< youtube dQw4w9WgXcQ >}}",
-        "{{< highlight go >}}\nfmt.Println(1)\n{{< /highlight >}}",
-        "{{< mystery >}}",
-    ])  # fmt: skip
+    text = "\n".join(
+        [
+            '[x]({{< ref "post/foo.md" >}}) and {{< relref "missing.md" >}}',
+            '{{< figure src="/images/a.png" caption="A <diagram>" >}}',
+            "{{< youtube dQw4w9WgXcQ >}}",
+            "{{< highlight go >}}\nfmt.Println(1)\n{{< /highlight >}}",
+            "{{< mystery >}}",
+        ]
+    )
     result, notes = convert_shortcodes(text, ref={"post/foo.md": "/blog/foo/"}.get)
     assert "[x](/blog/foo/) and missing.md" in result
     assert '<figure><img src="/images/a.png" alt="A &lt;diagram&gt;">' in result
@@ -168,14 +184,17 @@ def test_references_under_a_heading_stop_at_the_next_heading():
     (paxos, generals), write_up = find_references(body)
     assert write_up == "Intro.\n\n## Notes\n\nMore text.\n"
     assert (paxos.title, paxos.venue, paxos.year, paxos.kind) == (
-        "Paxos Made Simple", "ACM SIGACT News 32(4)", 2001, PaperKind.ARTICLE
+        "Paxos Made Simple",
+        "ACM SIGACT News 32(4)",
+        2001,
+        PaperKind.ARTICLE,
     )
     assert generals.authors == ["L. Lamport", "R. Shostak", "M. Pease"]
     assert generals.doi == "10.1145/357172.357176"
 
 
 def test_a_rule_that_underlines_a_heading_is_not_the_references_rule():
-    body = "Heading\n---\n\nText [1].\n\n[1] A. Author, \"Title.\" Venue. 2000.\n"
+    body = 'Heading\n---\n\nText [1].\n\n[1] A. Author, "Title." Venue. 2000.\n'
     (reference,), write_up = find_references(body)
     assert reference.title == "Title"
     assert write_up == "Heading\n---\n\nText [1].\n"
@@ -217,12 +236,18 @@ def test_a_post_without_references():
 @pytest.mark.parametrize(
     ("text", "fields"),
     [
-        ('A. B, "Title." arXiv preprint arXiv:2004.05074. 2020.',
-         {"arxiv_id": "2004.05074", "kind": PaperKind.MISC, "year": 2020}),
-        ("Ongaro. In Search of Raft. USENIX ATC, 2014.",
-         {"title": "In Search of Raft", "authors": ["Ongaro"], "year": 2014}),
-        ('X, "[Linked title](https://dl.acm.org/doi/10.1145/1.2)." SOSP. 2007.',
-         {"title": "Linked title", "doi": "10.1145/1.2", "venue": "SOSP"}),
+        (
+            'A. B, "Title." arXiv preprint arXiv:2004.05074. 2020.',
+            {"arxiv_id": "2004.05074", "kind": PaperKind.MISC, "year": 2020},
+        ),
+        (
+            "Ongaro. In Search of Raft. USENIX ATC, 2014.",
+            {"title": "In Search of Raft", "authors": ["Ongaro"], "year": 2014},
+        ),
+        (
+            'X, "[Linked title](https://dl.acm.org/doi/10.1145/1.2)." SOSP. 2007.',
+            {"title": "Linked title", "doi": "10.1145/1.2", "venue": "SOSP"},
+        ),
         ('Cardwell et al., "BBR." Queue. 2016.', {"authors": ["Cardwell"]}),
     ],
     ids=["arxiv", "unquoted", "linked-title", "et-al"],

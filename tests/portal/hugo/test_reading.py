@@ -22,15 +22,29 @@ def _page(site, relative, text, *, config=None):
 @pytest.mark.parametrize(
     ("value", "moment", "day"),
     [
-        (datetime(2019, 11, 28, tzinfo=UTC), datetime(2019, 11, 28, tzinfo=UTC), date(2019, 11, 28)),
+        (
+            datetime(2019, 11, 28, tzinfo=UTC),
+            datetime(2019, 11, 28, tzinfo=UTC),
+            date(2019, 11, 28),
+        ),
         (date(2022, 4, 29), datetime(2022, 4, 29, tzinfo=BERLIN), date(2022, 4, 29)),
         ("2019-11-28T00:00:00Z", datetime(2019, 11, 28, tzinfo=UTC), date(2019, 11, 28)),
         ("2022-04-29", datetime(2022, 4, 29, tzinfo=BERLIN), date(2022, 4, 29)),
         ("2020-01-01 10:30:00", datetime(2020, 1, 1, 10, 30, tzinfo=BERLIN), date(2020, 1, 1)),
-        (datetime(2020, 1, 1, 10, 30), datetime(2020, 1, 1, 10, 30, tzinfo=BERLIN), date(2020, 1, 1)),
+        (
+            datetime(2020, 1, 1, 10, 30),
+            datetime(2020, 1, 1, 10, 30, tzinfo=BERLIN),
+            date(2020, 1, 1),
+        ),
     ],
-    ids=["toml-yaml-datetime-Z", "toml-yaml-date", "string-Z", "string-date", "string-naive",
-         "naive-datetime"],  # fmt: skip
+    ids=[
+        "toml-yaml-datetime-Z",
+        "toml-yaml-date",
+        "string-Z",
+        "string-date",
+        "string-naive",
+        "naive-datetime",
+    ],  # fmt: skip
 )
 def test_dates_in_both_styles(value, moment, day):
     assert parse_date(value, zone=BERLIN) == (moment, day)
@@ -76,8 +90,10 @@ def test_yaml_and_toml_front_matter(hugo_site):
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ('---\ntitle: "Broken\ndate: 2019-01-01\n---\nx\n',
-         "not valid YAML (line 2, column 8): while scanning a quoted scalar"),
+        (
+            '---\ntitle: "Broken\ndate: 2019-01-01\n---\nx\n',
+            "not valid YAML (line 2, column 8): while scanning a quoted scalar",
+        ),
         ('+++\ntitle = "x"\ndate = \n+++\n', "not valid TOML: Invalid value (at line 3"),
         ("---\ntitle: never closed\n", "never closed"),
         ("---\n- a list\n---\n", "not a set of fields"),
@@ -114,9 +130,18 @@ def test_front_matter_without_body():
 @pytest.mark.parametrize(
     ("name", "text"),
     [
-        ("config.toml", 'baseURL = "https://ada.example.org/"\n[permalinks]\npost = "/:year/:month/:slug/"\n'),
-        ("hugo.toml", 'baseurl = "https://ada.example.org/"\n[permalinks.page]\npost = "/:year/:month/:slug/"\n'),
-        ("config.yaml", "baseURL: https://ada.example.org/\npermalinks:\n  post: /:year/:month/:slug/\n"),
+        (
+            "config.toml",
+            'baseURL = "https://ada.example.org/"\n[permalinks]\npost = "/:year/:month/:slug/"\n',
+        ),
+        (
+            "hugo.toml",
+            'baseurl = "https://ada.example.org/"\n[permalinks.page]\npost = "/:year/:month/:slug/"\n',
+        ),
+        (
+            "config.yaml",
+            "baseURL: https://ada.example.org/\npermalinks:\n  post: /:year/:month/:slug/\n",
+        ),
         ("config/_default/hugo.toml", 'baseURL = "https://ada.example.org/"\n'),
     ],
     ids=["config.toml", "hugo.toml-new-form", "config.yaml", "config-folder"],
@@ -149,24 +174,62 @@ def test_no_content_folder(tmp_path):
     ("config", "front", "relative", "expected"),
     [
         ("", "", "content/post/2019-06-25-Foo.md", ["/post/2019-06-25-foo/"]),
-        ("", "slug: bar", "content/post/2019-06-25-foo.md", ["/post/bar/", "/post/2019-06-25-foo/"]),
-        ('[permalinks]\npost = "/:year/:month/:slug/"', "slug: bar", "content/post/foo.md",
-         ["/2019/06/bar/", "/post/bar/", "/post/foo/"]),
-        ('[permalinks]\npost = "/:year/:month/:day/:title/"', "", "content/post/foo.md",
-         ["/2019/06/25/the-title/", "/post/foo/"]),
+        (
+            "",
+            "slug: bar",
+            "content/post/2019-06-25-foo.md",
+            ["/post/bar/", "/post/2019-06-25-foo/"],
+        ),
+        (
+            '[permalinks]\npost = "/:year/:month/:slug/"',
+            "slug: bar",
+            "content/post/foo.md",
+            ["/2019/06/bar/", "/post/bar/", "/post/foo/"],
+        ),
+        (
+            '[permalinks]\npost = "/:year/:month/:day/:title/"',
+            "",
+            "content/post/foo.md",
+            ["/2019/06/25/the-title/", "/post/foo/"],
+        ),
         ('[permalinks]\npost = "/:section/:filename/"', "", "content/post/foo.md", ["/post/foo/"]),
-        ('[permalinks]\npost = "/:2006/:slugorfilename/"', "", "content/post/foo.md",
-         ["/2019/foo/", "/post/foo/"]),
+        (
+            '[permalinks]\npost = "/:2006/:slugorfilename/"',
+            "",
+            "content/post/foo.md",
+            ["/2019/foo/", "/post/foo/"],
+        ),
         ("uglyURLs = true", "", "content/post/foo.md", ["/post/foo.html"]),
-        ('baseURL = "https://example.github.io/site/"', "", "content/post/foo.md", ["/site/post/foo/"]),
-        ("", "aliases: [/a/b, c.html, https://old.example/x/]", "content/post/foo.md",
-         ["/post/foo/", "/a/b/", "/post/c.html", "/x/"]),
+        (
+            'baseURL = "https://example.github.io/site/"',
+            "",
+            "content/post/foo.md",
+            ["/site/post/foo/"],
+        ),
+        (
+            "",
+            "aliases: [/a/b, c.html, https://old.example/x/]",
+            "content/post/foo.md",
+            ["/post/foo/", "/a/b/", "/post/c.html", "/x/"],
+        ),
         ("", "url: /custom/place/", "content/post/foo.md", ["/custom/place/", "/post/foo/"]),
         ("", "", "content/about.md", ["/about/"]),
         ("", "", "content/post/bundle/index.md", ["/post/bundle/"]),
     ],
-    ids=["default-lowercased", "slug", "permalink-slug", "permalink-title", "section-filename",
-         "go-layout", "ugly", "base-path", "aliases", "url", "top-level", "bundle"],  # fmt: skip
+    ids=[
+        "default-lowercased",
+        "slug",
+        "permalink-slug",
+        "permalink-title",
+        "section-filename",
+        "go-layout",
+        "ugly",
+        "base-path",
+        "aliases",
+        "url",
+        "top-level",
+        "bundle",
+    ],  # fmt: skip
 )
 def test_old_addresses(hugo_site, config, front, relative, expected):
     site = hugo_site()
