@@ -41,10 +41,20 @@ def _row(label: str, tally: Tally) -> str:
     return f"  {label:<14}{tally.total:>6}{tally.created:>8}{tally.updated:>9}{tally.unchanged:>11}"
 
 
-def summary_lines(report: ImportReport) -> list[str]:
-    """The summary table, the skipped files with reasons and the guesses to check."""
+def summary_lines(report: ImportReport, *, each_page: bool = False) -> list[str]:
+    """
+    The summary table, the skipped files with reasons and the guesses to check;
+    with `each_page`, first a line per imported page and where it went.
+    """
     would = report.dry_run
     lines = []
+    if each_page and report.pages:
+        width = max(len(name) for name, *_ in report.pages)
+        lines += [
+            f"  {name:<{width}}  {kind:<8} {outcome:<10} {path}"
+            for name, kind, path, outcome in sorted(report.pages)
+        ]
+        lines.append("")
     if report.series_message:
         lines += [report.series_message, ""]
     lines += [

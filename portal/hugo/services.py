@@ -87,6 +87,9 @@ class ImportReport:
     redirects: Tally = field(default_factory=Tally)
     files_copied: int = 0
     files_unchanged: int = 0
+    pages: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # (file, kind, path, outcome)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (file, what was guessed)
     series_message: str = ""
@@ -681,6 +684,17 @@ class _SiteImport:
             )
         else:
             self.copier.keep()
+            index = (Kind.POST, Kind.TALK, Kind.SESSION).index(planned.kind)
+            now, then = counters[index], before[index]
+            if now.created > then.created:
+                outcome = "new"
+            elif now.updated > then.updated:
+                outcome = "updated"
+            else:
+                outcome = "unchanged"
+            self.report.pages.append(
+                (planned.page.name, planned.kind.value, planned.new_path, outcome)
+            )
 
     def run(self) -> ImportReport:
         started = clock.perf_counter()

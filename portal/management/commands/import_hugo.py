@@ -51,7 +51,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         finally:
             progress.finish()
-        for line in summary_lines(report):
+        # A dry run is for checking: it names every page and where it would go.
+        each_page = dry_run or options["verbosity"] >= 2
+        for line in summary_lines(report, each_page=each_page):
             self.stdout.write(line)
 
     def author(self, username: str | None):

@@ -1,5 +1,6 @@
 """import_hugo run twice, as a dry run, on bad input, with a failing page and on a large site."""
 
+import re
 import time
 from io import StringIO
 
@@ -101,6 +102,18 @@ def test_dry_run_writes_nothing(quirky_site, run_import, settings):
     assert _row(output, "files to copy") == [4]
     assert "content/post/broken.md: the front matter is not valid YAML" in output
     assert "Dry run: nothing was written and no file was copied." in output
+    # A dry run names each page and where it would go.
+    assert re.search(r"content/post/2019-07-10-talk-raft\.md +talk +new +/talks/raft/", output)
+    assert re.search(r"content/about\.md +post +new +/blog/about/", output)
+
+
+def test_verbose_runs_list_each_page_too(quirky_site, run_import):
+    run_import(quirky_site)
+    output = run_import(quirky_site, "--verbosity", "2")
+    assert re.search(
+        r"content/post/2019-11-28-19th-paper-club\.md +session +unchanged +/club/", output
+    )
+    assert "/talks/raft/" not in run_import(quirky_site)
 
 
 def test_a_page_that_fails_half_way_leaves_nothing(quirky_site, run_import, settings, monkeypatch):
