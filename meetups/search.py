@@ -26,7 +26,8 @@ class SessionSearchSource(search.SearchSource):
 
     def to_document(self, session):
         reading_list = " ".join(
-            f"{entry.paper.title}. {entry.paper.authors_text}." for entry in session.reading_list.all()
+            f"{entry.paper.title}. {entry.paper.authors_text}."
+            for entry in session.reading_list.all()
         )
         parts = [
             f"Cancelled. {session.cancellation_reason}" if session.is_cancelled else "",

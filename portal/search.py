@@ -588,7 +588,8 @@ class SQLiteEngine:
         weights = ", ".join(str(weight) for weight in FTS_WEIGHTS)
         sql = (
             "SELECT document.id, document.kind, document.title, document.url, document.date, "
-            f"document.body, snippet({FTS_TABLE}, 2, %s, %s, %s, {SNIPPET_WORDS}) AS marked_snippet "
+            f"document.body, snippet({FTS_TABLE}, 2, %s, %s, %s, {SNIPPET_WORDS}) "
+            "AS marked_snippet "
             f"{where} ORDER BY bm25({FTS_TABLE}, {weights}), document.date DESC, document.id DESC "
             "LIMIT %s OFFSET %s"
         )

@@ -2,10 +2,12 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from portal import feeds, views
+from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +22,8 @@ urlpatterns = [
     path("feeds/", views.feed_index, name="feed_index"),
     path("feeds/all.rss", feeds.AllFeed(), name="all_feed_rss"),
     path("feeds/all.atom", feeds.AllFeed.atom(), name="all_feed_atom"),
+    path("search/", views.search_page, name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin-tools/markdown/preview/", views.markdown_preview, name="markdown_preview"),
     path("admin-tools/markdown/upload/", views.markdown_image_upload, name="markdown_upload"),

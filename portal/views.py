@@ -1,12 +1,16 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from markdownx.views import ImageUploadView
 from taggit.models import Tag
 
-from portal import timeline
+from portal import search, timeline
+from portal.forms import SearchForm
 from portal.links import absolute_url
 from portal.markdown import render_markdown
 from portal.pagination import paginate
@@ -20,8 +24,39 @@ def home(request):
     return render(
         request,
         "portal/home.html",
-        {"page": page, "upcoming": timeline.upcoming(limit=HOME_UPCOMING)},
+        {
+            "page": page,
+            "upcoming": timeline.upcoming(limit=HOME_UPCOMING),
+            "site_json_ld": _site_json_ld(),
+        },
     )
+
+
+def _site_json_ld() -> dict:
+    """schema.org for search engines: the person behind the site, and its search."""
+    home = absolute_url("/")
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Person", "@id": f"{home}#author", "name": settings.SITE_AUTHOR, "url": home},
+            {
+                "@type": "WebSite",
+                "@id": f"{home}#website",
+                "name": settings.SITE_NAME,
+                "description": settings.SITE_DESCRIPTION,
+                "url": home,
+                "author": {"@id": f"{home}#author"},
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {
+                        "@type": "EntryPoint",
+                        "urlTemplate": absolute_url(reverse("search")) + "?q={search_term_string}",
+                    },
+                    "query-input": "required name=search_term_string",
+                },
+            },
+        ],
+    }
 
 
 @require_safe
@@ -41,6 +76,47 @@ def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     page = paginate(request, timeline.Timeline(tag=tag.slug))
     return render(request, "portal/tag_detail.html", {"tag": tag, "page": page})
+
+
+@require_safe
+def search_page(request):
+    """Results for ?q= across every kind (or one: ?kind=talk), best first, paginated."""
+    form = SearchForm(request.GET)
+    context = {"form": form, "query": "", "page": None}
+    if not form.is_valid():
+        if "kind" in form.errors:
+            raise Http404("No such kind of result.")
+        return render(request, "portal/search.html", context)
+    query, kind = form.cleaned_data["q"], form.cleaned_data["kind"]
+    if query:
+        results = search.search(query, kind=kind or None)
+        context.update(
+            query=query,
+            kind=kind,
+            page=paginate(request, results),
+            page_query=_search_query_string(query, kind),
+            kinds=_kind_filters(query, kind, results.counts_by_kind()),
+        )
+    return render(request, "portal/search.html", context)
+
+
+def _search_query_string(query: str, kind: str) -> str:
+    return urlencode({"q": query, "kind": kind} if kind else {"q": query})
+
+
+def _kind_filters(query: str, kind: str, counts: dict[str, int]) -> list[dict]:
+    """“Everything (12) · Posts (8) · Talks (4)”: the kinds with matches, as links."""
+    filters = [{"label": "Everything", "kind": "", "count": sum(counts.values())}]
+    for source in search.sources():
+        if counts.get(source.kind) or source.kind == kind:
+            filters.append(
+                {"label": source.kind_label_plural, "kind": source.kind,
+                 "count": counts.get(source.kind, 0)}  # fmt: skip
+            )
+    for item in filters:
+        item["query"] = _search_query_string(query, item["kind"])
+        item["current"] = item["kind"] == kind
+    return filters
 
 
 @require_safe

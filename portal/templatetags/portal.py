@@ -1,8 +1,10 @@
 import json
+import re
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
+from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -21,3 +23,64 @@ def jsonld(context, data):
         context.get("csp_nonce", ""),
         mark_safe(payload),
     )
+
+
+# --- link previews ----------------------------------------------------------------------
+
+_SHARING_TAG = re.compile(r"""<meta\s[^>]*?(?:property|name)=["']((?:og|twitter):[\w:]+)["']""")
+
+
+@register.tag
+def sharing(parser, token):
+    """
+    {% sharing %}…{% endsharing %}: the page's own meta tags, followed by Open Graph
+    and Twitter card defaults for every property the page did not set itself: the
+    title, description and canonical address come from the page's blocks.
+    """
+    nodelist = parser.parse(("endsharing",))
+    parser.delete_first_token()
+    return SharingNode(nodelist)
+
+
+class SharingNode(template.Node):
+    child_nodelists = ("nodelist",)  # so that blocks inside can be overridden
+
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        own = self.nodelist.render(context)
+        present = set(_SHARING_TAG.findall(own))
+        site_name = context.get("site_name", "")
+        title = _block_text(context, "title") or site_name
+        # “Post title · Site name” → “Post title”: og:site_name carries the rest.
+        title = mark_safe(title.removesuffix(f" · {conditional_escape(site_name)}") or title)
+        description = _block_text(context, "description") or context.get("site_description", "")
+        url = _block_text(context, "canonical") or context.get("canonical_url", "")
+        defaults = [
+            ("property", "og:type", "website"),
+            ("property", "og:title", title),
+            ("property", "og:description", description),
+            ("property", "og:url", url),
+            ("property", "og:site_name", site_name),
+            ("name", "twitter:card", "summary"),
+            ("name", "twitter:title", title),
+            ("name", "twitter:description", description),
+        ]
+        tags = [
+            format_html('<meta {}="{}" content="{}">', attribute, name, value)
+            for attribute, name, value in defaults
+            if value and name not in present
+        ]
+        return mark_safe(own + "\n  ".join(["", *tags]))
+
+
+def _block_text(context, name: str) -> SafeString:
+    """The rendered text of the page's block `name` (as overridden), tags stripped."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context else None
+    if block is None:
+        return mark_safe("")
+    # Already escaped by its own rendering: keep entities, drop tags and stray quotes.
+    text = " ".join(strip_tags(block.render(context)).split()).replace('"', "&quot;")
+    return mark_safe(text)

@@ -40,7 +40,8 @@ def test_a_tag_ranks_between_title_and_body(make_post):
 @pytest.mark.parametrize(
     "query, text",
     [("punching", "How to punch holes in NATs."), ("punch", "Hole punching through NATs."),
-     ("handshakes", "One handshake, one round trip."), ("replicated", "State machine replication.")],
+     ("handshakes", "One handshake, one round trip."),
+     ("replicated", "State machine replication.")],
     ids=["punching-finds-punch", "punch-finds-punching", "plural", "verb-finds-noun"],
 )  # fmt: skip
 def test_stemming_finds_other_forms_of_a_word(make_post, query, text):
@@ -223,11 +224,12 @@ def test_snippet_markup_is_balanced_whatever_the_markers():
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite engine")
 def test_sqlite_keeps_the_fts5_table_in_step(make_post):
     post = make_post(title="Fencing tokens")
+    table = search.FTS_TABLE
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH 'fencing'")
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH 'fencing'")
         assert cursor.fetchone()[0] == 1
         post.delete()
-        cursor.execute(f"SELECT count(*) FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH 'fencing'")
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH 'fencing'")
         assert cursor.fetchone()[0] == 0
 
 
