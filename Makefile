@@ -60,6 +60,15 @@ test: install
 	$(MANAGE) check --fail-level WARNING
 	$(PY) -m pytest
 
+# Median and 95th percentile search times over 5,000 posts, 1,000 talks, 500 sessions
+# and 2,000 papers, built in a transaction that is rolled back: no data is left behind.
+# On PostgreSQL: DATABASE_URL=postgres://… make bench-search
+.PHONY: bench-search
+bench-search: export SECRET_KEY ?= bench-only-secret-key-never-used-in-production
+bench-search: install
+	$(MANAGE) migrate --noinput --verbosity 0
+	$(MANAGE) bench_search
+
 # Re-resolve every transitive version from the groups in pyproject.toml.
 lock:
 	rm -rf .venv-lock && python3 -m venv .venv-lock

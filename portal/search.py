@@ -29,6 +29,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.db.models import Count, F, QuerySet, Value
+from django.db.models.functions import Left
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.html import escape
@@ -39,6 +40,10 @@ from portal.models import SearchDocument
 MAX_QUERY_LENGTH = 200  # characters of a query that are looked at; the rest is ignored
 MAX_TERMS = 10
 SNIPPET_WORDS = 30
+# ts_headline re-reads the whole text of each result shown: cutting snippets from
+# the first 10,000 characters bounds a page of long posts to a few milliseconds.
+# A match further in still finds the post; its snippet is then its beginning.
+POSTGRES_SNIPPET_SOURCE = 10_000
 BATCH_SIZE = 500
 # PostgreSQL refuses a tsvector over 1 MB; a body this long is well below it.
 MAX_BODY_LENGTH = 100_000
@@ -637,7 +642,7 @@ class PostgreSQLEngine:
             documents.annotate(
                 rank=SearchRank(F("search_vector"), query, weights=list(POSTGRES_WEIGHTS)),
                 marked_snippet=SearchHeadline(
-                    "index_body",
+                    Left("index_body", POSTGRES_SNIPPET_SOURCE),
                     query,
                     config=POSTGRES_CONFIG,
                     start_sel=MARK_START,

@@ -83,6 +83,13 @@ def test_snippet_is_escaped_text_not_html(make_post):
     assert "&amp; see" in result.snippet
 
 
+def test_a_word_deep_in_a_long_post_is_found(make_post):
+    make_post(title="A long post", body="Many words about other things. " * 2000 + "Fencing.")
+    [result] = search.search("fencing")[0:1]
+    assert result.title == "A long post"
+    assert result.snippet  # from where the match is, or the beginning of a very long text
+
+
 def test_drafts_and_scheduled_items_are_never_found(make_post, make_talk):
     make_post(title="Draft about zookeeper", published=False)
     make_post(title="Scheduled zookeeper", published_at=timezone.now() + timedelta(days=2))
