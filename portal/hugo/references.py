@@ -19,7 +19,8 @@ _REFERENCES_HEADING = re.compile(
     re.IGNORECASE,
 )
 _HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]")
-_NUMBERED = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?\\?\[(\d{1,3})\\?\](?!:)[ \t]*(?P<text>\S.*)$")
+# “[1] Author, …”, or “[1]” alone with the link on the next line.
+_NUMBERED = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?\\?\[(\d{1,3})\\?\](?![:(\[])[ \t]*(?P<text>.*)$")
 _ORDERED = re.compile(r"^[ \t]*\d{1,3}[.)][ \t]+(?P<text>\S.*)$")
 _BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?P<text>\S.*)$")
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -101,10 +102,14 @@ def _split_authors(text: str) -> list[str]:
     parts = [part for part in parts if part]
     # “Lamport, L., Shostak, R.”: surnames and initials alternate; pair them up.
     if len(parts) >= 2 and len(parts) % 2 == 0 and all(_INITIALS.match(p) for p in parts[1::2]):
-        parts = [
+        return [
             f"{initials if initials.endswith('.') else initials + '.'} {surname}"
             for surname, initials in zip(parts[::2], parts[1::2], strict=True)
         ]
+    # “Baumgart, Ingmar, and Sebastian Mies” (as Google Scholar cites): the first
+    # author surname first, the others as written.
+    if len(parts) >= 2 and " " not in parts[0] and all(" " in part for part in parts[2:]):
+        return [f"{parts[1]} {parts[0]}", *parts[2:]]
     return parts
 
 
@@ -225,7 +230,7 @@ def _in_code(lines: list[str]) -> list[bool]:
 def _entries(lines: list[str], *, ordered: bool, any_link: bool) -> list[tuple[int, int, str]]:
     """(first line, last line, text) of each reference in `lines`."""
     entries: list[list] = []
-    current = None
+    current = numbered_entry = None
     previous_blank = True
     for index, line in enumerate(lines):
         if not line.strip():
@@ -234,10 +239,14 @@ def _entries(lines: list[str], *, ordered: bool, any_link: bool) -> list[tuple[i
         numbered = _NUMBERED.match(line) or (ordered and _ORDERED.match(line))
         bullet = _BULLET.match(line)
         if numbered:
-            current = [index, index, numbered.group("text")]
+            current = numbered_entry = [index, index, numbered.group("text")]
             entries.append(current)
         elif current is not None and not bullet and not previous_blank:
             # A wrapped line or the URL on the line after the reference.
+            current[1], current[2] = index, current[2] + " " + line.strip()
+        elif numbered_entry is not None and not bullet and _BARE_LINE.match(line):
+            # A link set apart by a blank line still belongs to the numbered reference above.
+            current = numbered_entry
             current[1], current[2] = index, current[2] + " " + line.strip()
         elif bullet or _BARE_LINE.match(line):
             text = bullet.group("text") if bullet else line.strip()
@@ -248,9 +257,9 @@ def _entries(lines: list[str], *, ordered: bool, any_link: bool) -> list[tuple[i
                 current = [index, index, text]
                 entries.append(current)
             else:
-                current = None
+                current = numbered_entry = None
         else:
-            current = None
+            current = numbered_entry = None
         previous_blank = False
     return [tuple(entry) for entry in entries]
 
@@ -279,6 +288,12 @@ def _region(lines: list[str], code: list[bool]) -> tuple[int, int] | None:
     return None
 
 
+def _parsed(entries: list[tuple[int, int, str]]) -> list[Reference]:
+    # A number without any text or link after it names no paper.
+    references = [parse_reference(text) for _, _, text in entries]
+    return [reference for reference in references if reference.title]
+
+
 def find_references(body: str) -> tuple[list[Reference], str]:
     """(the post's papers in order, the body without its reference section)."""
     lines = body.rstrip().split("\n")
@@ -286,10 +301,14 @@ def find_references(body: str) -> tuple[list[Reference], str]:
     region = _region(lines, code)
     if region is not None:
         start, end = region
-        entries = _entries(lines[start + 1 : end], ordered=True, any_link=True)
+        section = lines[start + 1 : end]
+        entries = _entries(section, ordered=True, any_link=True)
         if entries:
-            remaining = lines[:start] + lines[end:]
-            return [parse_reference(text) for _, _, text in entries], _joined(remaining)
+            # Text in the section that is no reference stays in the write-up.
+            used = {index for first, last, _ in entries for index in range(first, last + 1)}
+            rest = [line for index, line in enumerate(section) if index not in used]
+            head = _without_closing_rule(lines[:start])
+            return _parsed(entries), _paragraphs(head, rest, lines[end:])
     visible = ["" if flag else line for line, flag in zip(lines, code, strict=True)]
     numbered = [
         entry
@@ -299,12 +318,29 @@ def find_references(body: str) -> tuple[list[Reference], str]:
     if numbered:
         drop = {index for first, last, _ in numbered for index in range(first, last + 1)}
         remaining = [line for index, line in enumerate(lines) if index not in drop]
-        return [parse_reference(text) for _, _, text in numbered], _joined(remaining)
+        return _parsed(numbered), _joined(remaining)
     # Bare PDF links or a list of paper links inside the text: the text stays as it is.
     links = _entries(visible, ordered=False, any_link=False)
-    return [parse_reference(text) for _, _, text in links], body
+    return _parsed(links), body
+
+
+def _without_closing_rule(lines: list[str]) -> list[str]:
+    # The rule that set the references apart has nothing left to separate.
+    while lines and (not lines[-1].strip() or _RULE.match(lines[-1])):
+        lines = lines[:-1]
+    return lines
+
+
+def _paragraphs(*chunks: list[str]) -> str:
+    """The chunks of lines that hold text, a blank line between them."""
+    lines: list[str] = []
+    for chunk in chunks:
+        text = "\n".join(chunk).strip("\n")
+        if text.strip():
+            lines += ["", text] if lines else [text]
+    return _joined(lines)
 
 
 def _joined(lines: list[str]) -> str:
-    text = "\n".join(lines).strip()
+    text = "\n".join(_without_closing_rule(lines)).strip()
     return text + "\n" if text else ""

@@ -255,3 +255,41 @@ def test_a_post_without_references():
 def test_reference_variants(text, fields):
     reference = parse_reference(text)
     assert {name: getattr(reference, name) for name in fields} == fields
+
+
+def test_references_as_scholar_cites_them_with_links_apart():
+    body = "\n".join([
+        "We read [1], skimmed [2] and watched [3].",
+        "",
+        "---",
+        "",
+        "## References",
+        "",
+        '[1] Chandy, K. Mani, and Leslie Lamport. "Distributed snapshots: Determining',
+        'global states of distributed systems." ACM Transactions on Computer Systems',
+        "(TOCS) 3.1 (1985): 63-75.",
+        "",
+        "https://example.org/snapshots.pdf",
+        "",
+        '[2] Shapiro, Marc, et al. "A comprehensive study of convergent and commutative',
+        'replicated data types." (2011).',
+        "",
+        "[3]",
+        "https://www.youtube.com/watch?v=abc",
+        "",
+        "[4]",
+        "",
+        "Thanks to everyone who came.",
+    ])  # fmt: skip
+    (snapshots, crdts, video), write_up = find_references(body)
+    assert write_up == "We read [1], skimmed [2] and watched [3].\n\nThanks to everyone who came.\n"
+    assert (
+        snapshots.title == "Distributed snapshots: Determining global states of distributed systems"
+    )
+    assert snapshots.authors == ["K. Mani Chandy", "Leslie Lamport"]
+    assert (snapshots.year, snapshots.kind) == (1985, PaperKind.ARTICLE)
+    assert snapshots.venue.startswith("ACM Transactions on Computer Systems (TOCS)")
+    assert snapshots.pdf_url == "https://example.org/snapshots.pdf"
+    assert (crdts.authors, crdts.year, crdts.venue) == (["Marc Shapiro"], 2011, "")
+    assert video.url == "https://www.youtube.com/watch?v=abc"
+    assert video.title_guessed
