@@ -1,19 +1,39 @@
+import csv
+import uuid
 from datetime import datetime
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
-from django.http import HttpResponseRedirect
+from django.db import IntegrityError
+from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from meetups.models import Paper, ReadingListEntry, Series, Session, SessionStatus
+from meetups.models import (
+    Announcement,
+    Delivery,
+    DeliveryStatus,
+    Paper,
+    ReadingListEntry,
+    Series,
+    Session,
+    SessionStatus,
+    Subscription,
+    SubscriptionStatus,
+)
 from meetups.ordinals import ordinal
 from meetups.services import (
+    NothingToAnnounce,
+    announcement_create,
+    announcement_preview,
+    announcement_resume,
+    announcement_send_test,
     next_cadence_dates,
     reading_list_import_bibtex,
     session_duplicate_as_next,
@@ -126,6 +146,12 @@ class BibtexImportForm(forms.Form):
     )
 
 
+class AnnounceForm(forms.Form):
+    subject = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"size": 90}))
+    # One key per preview: sending the same form twice (a double click) announces once.
+    request_key = forms.UUIDField(widget=forms.HiddenInput)
+
+
 def _intermediate_page(model_admin, request, queryset, *, template, form, title, action):
     context = {
         **model_admin.admin_site.each_context(request),
@@ -195,7 +221,8 @@ class UpcomingPastFilter(admin.SimpleListFilter):
 @admin.register(Series)
 class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     form = SeriesAdminForm
-    list_display = ["name", "cadence", "active", "session_count", "add_session"]
+    list_display = ["name", "cadence", "active", "session_count", "subscriber_count",
+                    "add_session"]  # fmt: skip
     list_filter = ["active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -216,14 +243,38 @@ class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
             "Where",
             {"fields": ["venue_name", "venue_address", "venue_map_url", "online_url"]},
         ),
+        ("Email", {"fields": ["remind_hours_before"]}),
     ]
 
     def get_queryset(self, request):
+        # A subquery, not a join: joining subscriptions would multiply the session count.
+        confirmed = (
+            Subscription.objects.confirmed()
+            .filter(series=OuterRef("pk"))
+            .order_by()
+            .values("series")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
         return (
             super()
             .get_queryset(request)
-            .annotate(session_total=Count("sessions"), highest_number=Max("sessions__number"))
+            .annotate(
+                session_total=Count("sessions"),
+                highest_number=Max("sessions__number"),
+                subscriber_total=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0),
+            )
             .order_by(*Series._meta.ordering)
+        )
+
+    @admin.display(description="subscribers", ordering="subscriber_total")
+    def subscriber_count(self, series):
+        url = reverse("admin:meetups_subscription_changelist")
+        return format_html(
+            '<a href="{}?series__id__exact={}&amp;status__exact=confirmed">{} confirmed</a>',
+            url,
+            series.pk,
+            series.subscriber_total,
         )
 
     @admin.display(description="cadence")
@@ -333,6 +384,11 @@ class SessionAdmin(PublishableAdmin):
                 "<path:object_id>/import-bibtex/",
                 self.admin_site.admin_view(self.import_bibtex_view),
                 name="meetups_session_import_bibtex",
+            ),
+            path(
+                "<path:object_id>/announce/",
+                self.admin_site.admin_view(self.announce_view),
+                name="meetups_session_announce",
             ),
             *super().get_urls(),
         ]
@@ -451,6 +507,231 @@ class SessionAdmin(PublishableAdmin):
             back_url=reverse("admin:meetups_session_change", args=[session.pk]),
             title=f"Add papers to the {session} from BibTeX",
         )
+
+
+    def announce_view(self, request, object_id):
+        """
+        Preview the announcement email (subject, text, HTML), send a test to the
+        organizer's own address, or send it to every confirmed subscriber.
+        """
+        session = self.get_object(request, object_id)
+        if session is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not (
+            self.has_change_permission(request, session)
+            and request.user.has_perm("meetups.add_announcement")
+        ):
+            raise PermissionDenied
+        change_url = reverse("admin:meetups_session_change", args=[session.pk])
+        subscribers = session.series.subscriptions.confirmed().count()
+        if request.method == "POST":
+            form = AnnounceForm(request.POST)
+            if form.is_valid() and "send" in request.POST:
+                try:
+                    announcement = announcement_create(
+                        session=session,
+                        subject=form.cleaned_data["subject"],
+                        created_by=request.user,
+                        request_key=form.cleaned_data["request_key"],
+                    )
+                except NothingToAnnounce as reason:
+                    self.message_user(request, str(reason), messages.ERROR)
+                except IntegrityError:
+                    self.message_user(
+                        request,
+                        "This announcement was already sent (the form arrived twice); "
+                        "nothing was sent again.",
+                        messages.WARNING,
+                    )
+                    return HttpResponseRedirect(reverse("admin:meetups_announcement_changelist"))
+                else:
+                    count = announcement.deliveries.count()
+                    self.message_user(
+                        request,
+                        f"Sending “{announcement.subject}” to {count} confirmed "
+                        f"subscriber{'s' if count != 1 else ''} in the background.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:meetups_announcement_change", args=[announcement.pk])
+                    )
+            elif form.is_valid() and "test" in request.POST:
+                if not request.user.email:
+                    self.message_user(
+                        request,
+                        "Your account has no email address: add one to receive a test.",
+                        messages.ERROR,
+                    )
+                else:
+                    announcement_send_test(
+                        session=session, subject=form.cleaned_data["subject"], to=request.user.email
+                    )
+                    self.message_user(
+                        request, f"Sent a test to {request.user.email}.", messages.SUCCESS
+                    )
+        else:
+            form = None
+        subject = form.cleaned_data.get("subject", "") if form and form.is_valid() else ""
+        preview = announcement_preview(session=session, subject=subject)
+        if form is None:
+            form = AnnounceForm(initial={"subject": preview.subject, "request_key": uuid.uuid4()})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Announce the {session}",
+            "opts": self.opts,
+            "original": session,
+            "form": form,
+            "preview": preview,
+            "subscribers": subscribers,
+            "is_published": session.is_published(),
+            "previous": session.announcements.with_delivery_counts().order_by("-created_at"),
+            "back_url": change_url,
+        }
+        return TemplateResponse(request, "meetups/admin/announce.html", context)
+
+
+# --- subscriptions and announcements -----------------------------------------------------------
+
+
+def _csv_cell(value) -> str:
+    """A spreadsheet must not run a cell as a formula (an address may start with = or +)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    list_display = ["email", "series", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["status", "series"]
+    list_select_related = ["series"]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    actions = ["export_csv"]
+    readonly_fields = ["series", "email", "status", "created_at", "updated_at", "confirmed_at",
+                       "unsubscribed_at", "last_confirmation_sent_at"]  # fmt: skip
+
+    def has_add_permission(self, request):
+        # Addresses come in through the double opt-in form only.
+        return False
+
+    @admin.action(description="Export selected subscribers as CSV")
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="subscribers-{stamp}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["email", "series", "status", "subscribed", "confirmed", "unsubscribed"])
+        for subscription in queryset.select_related("series").order_by("series__name", "email"):
+            writer.writerow(
+                _csv_cell(value)
+                for value in [
+                    subscription.email,
+                    subscription.series.name,
+                    subscription.status,
+                    subscription.created_at.isoformat(),
+                    subscription.confirmed_at.isoformat() if subscription.confirmed_at else "",
+                    subscription.unsubscribed_at.isoformat()
+                    if subscription.unsubscribed_at
+                    else "",
+                ]
+            )
+        return response
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["subject", "session", "kind", "status", "created_at", "created_by",
+                    "sent", "failed", "pending"]  # fmt: skip
+    list_filter = ["kind", "status", "session__series"]
+    list_select_related = ["session__series", "created_by"]
+    search_fields = ["subject"]
+    actions = ["resume_sending"]
+    readonly_fields = ["session", "kind", "subject", "created_by", "created_at", "status",
+                       "finished_at", "delivery_summary", "failures"]  # fmt: skip
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_delivery_counts()
+
+    def has_add_permission(self, request):
+        # Announcements start from a session's "Announce" page, with its preview.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="sent", ordering="sent_count")
+    def sent(self, announcement):
+        return announcement.sent_count
+
+    @admin.display(description="failed", ordering="failed_count")
+    def failed(self, announcement):
+        return announcement.failed_count
+
+    @admin.display(description="pending", ordering="pending_count")
+    def pending(self, announcement):
+        return announcement.pending_count
+
+    @admin.display(description="deliveries")
+    def delivery_summary(self, announcement):
+        url = reverse("admin:meetups_delivery_changelist")
+        counts = [
+            (
+                f"{url}?announcement__id__exact={announcement.pk}&status__exact={status.value}",
+                getattr(announcement, f"{status.value}_count", 0),
+                status.label.lower(),
+            )
+            for status in DeliveryStatus
+        ]
+        return format_html_join(" · ", '<a href="{}">{} {}</a>', counts)
+
+    @admin.display(description="failures (latest 50)")
+    def failures(self, announcement):
+        failed = (
+            announcement.deliveries.filter(status=DeliveryStatus.FAILED)
+            .select_related("subscription")
+            .order_by("-pk")[:50]
+        )
+        rows = [(delivery.subscription.email, delivery.last_error) for delivery in failed]
+        if not rows:
+            return "None."
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", rows)
+        )
+
+    @admin.action(description="Resume sending to those not sent yet")
+    def resume_sending(self, request, queryset):
+        resumed = sum(announcement_resume(announcement=a) for a in queryset)
+        self.message_user(
+            request,
+            f"Queued {resumed} announcement(s) to send what is still pending; "
+            "nobody who already got one gets it again.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "announcement", "status", "attempts", "last_error", "sent_at"]
+    list_filter = ["status", "announcement__kind", "announcement"]
+    list_select_related = ["subscription", "announcement"]
+    search_fields = ["subscription__email"]
+    list_per_page = 200
+
+    @admin.display(description="recipient", ordering="subscription__email")
+    def recipient(self, delivery):
+        return delivery.subscription.email
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # --- papers -------------------------------------------------------------------------------

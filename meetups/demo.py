@@ -8,7 +8,15 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from meetups.models import Paper, PaperKind, ReadingListEntry, Series, Session
+from meetups.models import (
+    Paper,
+    PaperKind,
+    ReadingListEntry,
+    Series,
+    Session,
+    Subscription,
+    SubscriptionStatus,
+)
 from meetups.services import next_cadence_dates
 from meetups.zones import combine
 
@@ -295,6 +303,9 @@ everybody has read a paper only halfway at some point.
 """
 
 
+DEMO_SUBSCRIBERS = ["grace@example.org", "barbara@example.org"]
+
+
 def has_content() -> bool:
     return Series.objects.exists()
 
@@ -347,8 +358,14 @@ def load(*, author) -> str:
             )  # fmt: skip
         if data.get("cancelled"):
             session.cancel(reason=data["cancelled"])
+    # Attendees who confirmed already, so that announcing a session has somebody to reach.
+    for email in DEMO_SUBSCRIBERS:
+        Subscription.objects.create(
+            series=series, email=email, status=SubscriptionStatus.CONFIRMED, confirmed_at=now
+        )
     past = sum(1 for data in SESSIONS if data["slot"] < 0)
     return (
         f"the {series.name}: {past} past sessions (one cancelled), "
-        f"{len(SESSIONS) - past} upcoming, {len(PAPERS)} papers"
+        f"{len(SESSIONS) - past} upcoming, {len(PAPERS)} papers, "
+        f"{len(DEMO_SUBSCRIBERS)} confirmed subscribers"
     )

@@ -10,7 +10,23 @@ urlpatterns = [
     # Feed readers poll: an unchanged feed answers 304.
     path("feed.rss", conditional_page(feeds.SessionsFeed()), name="feed_rss"),
     path("feed.atom", conditional_page(feeds.SessionsFeed.atom()), name="feed_atom"),
+    # Signed links from the club's emails (attendees have no accounts).
+    path(
+        "subscriptions/confirm/<str:token>/",
+        views.subscription_confirm,
+        name="subscription_confirm",
+    ),
+    path(
+        "subscriptions/manage/<str:token>/", views.subscription_manage, name="subscription_manage"
+    ),
+    path(
+        "subscriptions/unsubscribe/<str:token>/",
+        views.subscription_unsubscribe,
+        name="subscription_unsubscribe",
+    ),
     path("<slug:series>/", views.series_detail, name="series_detail"),
+    path("<slug:series>/subscribe/", views.subscribe, name="subscribe"),
+    path("<slug:series>/subscribe/sent/", views.subscribe_sent, name="subscribe_sent"),
     path("<slug:series>/calendar.ics", views.series_calendar, name="series_calendar"),
     path("<slug:series>/reading-list.bib", views.series_bibtex, name="series_bibtex"),
     path(

@@ -6,6 +6,8 @@ the database); production parts are chosen by setting variables, never by
 editing this file.
 """
 
+import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -116,6 +118,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+    # Tests use a file, not memory, so that a real worker process and live-server threads
+    # see the test database; the process id keeps simultaneous runs apart.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(Path(tempfile.gettempdir()) / f"portal-test-{os.getpid()}.sqlite3")
+    )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -159,6 +166,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Background tasks -----------------------------------------------------------
 # Tasks are stored in the database and run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Club announcements are sent by the worker. A worker holds an announcement for this
+# long between signs of life; if it dies, another takes over once the time is up (keep
+# it well above EMAIL_TIMEOUT). A temporary SMTP failure is retried after the first
+# delay, doubling each time, until the attempts are used up.
+ANNOUNCEMENT_LEASE_SECONDS = env.int("ANNOUNCEMENT_LEASE_SECONDS", default=120)
+ANNOUNCEMENT_RETRY_SECONDS = env.int("ANNOUNCEMENT_RETRY_SECONDS", default=60)
+ANNOUNCEMENT_MAX_ATTEMPTS = env.int("ANNOUNCEMENT_MAX_ATTEMPTS", default=8)
 
 # --- Time and language -----------------------------------------------------------
 LANGUAGE_CODE = "en-us"

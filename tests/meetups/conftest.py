@@ -75,3 +75,54 @@ def make_session(series, make_paper):
         return session
 
     return factory
+
+
+# --- subscriptions, announcements and a real SMTP server -----------------------------------------
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Run background tasks in the calling thread, as soon as they are queued."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    return settings
+
+
+@pytest.fixture
+def make_subscription(series):
+    """make_subscription(email, status="confirmed", of=series)."""
+    from meetups.models import Subscription, SubscriptionStatus
+
+    def factory(email, *, status=SubscriptionStatus.CONFIRMED, of=None, **fields):
+        if status == SubscriptionStatus.CONFIRMED:
+            fields.setdefault("confirmed_at", timezone.now())
+        return Subscription.objects.create(
+            series=of or series, email=email, status=status, **fields
+        )
+
+    return factory
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """
+    A real SMTP server (aiosmtpd) on a free loopback port, with MAILERS pointed at
+    it. `smtp_server.handler` holds what arrived and takes fault rules.
+    """
+    from tests.meetups.smtp import SmtpSink, free_port
+
+    from aiosmtpd.controller import Controller
+
+    handler = SmtpSink()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+        }
+    }
+    controller.handler = handler
+    controller.port = port
+    yield controller
+    controller.stop()

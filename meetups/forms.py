@@ -1,0 +1,29 @@
+"""Forms of the club's public pages (the admin's live in admin.py)."""
+
+from django import forms
+
+from meetups.models import Series
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
+    )
+    # Hidden from people (CSS and aria-hidden); bots that fill every field fill this too.
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_trap_filled(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class ManageSubscriptionForm(forms.Form):
+    series = forms.ModelChoiceField(queryset=Series.objects.all())
+    action = forms.ChoiceField(choices=[("subscribe", "Subscribe"), ("unsubscribe", "Unsubscribe")])
