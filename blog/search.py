@@ -1,6 +1,5 @@
 from blog.models import Post
 from portal import search
-from portal.markdown import plain_text
 
 
 class PostSearchSource(search.SearchSource):
@@ -19,7 +18,7 @@ class PostSearchSource(search.SearchSource):
             url=post.get_absolute_url(),
             date=post.published_at or post.created_at,
             published_at=post.published_at,
-            body=f"{post.summary} {plain_text(post.body_html)}",
+            body=f"{post.summary} {search.text_from_html(post.body_html)}",
             tags=[tag.name for tag in post.tags.all()],
             updated_at=post.updated_at,
         )

@@ -11,7 +11,6 @@ from django.db.models import Prefetch
 
 from meetups.models import Paper, ReadingListEntry, Series, Session
 from portal import search
-from portal.markdown import plain_text
 
 
 class SessionSearchSource(search.SearchSource):
@@ -31,9 +30,9 @@ class SessionSearchSource(search.SearchSource):
         )
         parts = [
             f"Cancelled. {session.cancellation_reason}" if session.is_cancelled else "",
-            plain_text(session.description_html),
+            search.text_from_html(session.description_html),
             reading_list,
-            plain_text(session.write_up_html),
+            search.text_from_html(session.write_up_html),
             session.place_venue_name,
         ]
         return search.Document(
@@ -106,7 +105,8 @@ class SeriesSearchSource(search.SearchSource):
             url=series.get_absolute_url(),
             date=series.created_at,
             published_at=series.created_at,
-            body=f"{plain_text(series.description_html)} {series.venue_name} {series.cadence_text}",
+            body=f"{search.text_from_html(series.description_html)} {series.venue_name} "
+            f"{series.cadence_text}",
             updated_at=series.updated_at,
         )
 

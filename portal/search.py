@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.markdown import plain_text
 from portal.models import SearchDocument
 
 MAX_QUERY_LENGTH = 200  # characters of a query that are looked at; the rest is ignored
@@ -132,6 +133,19 @@ def query_terms(query: str) -> list[str]:
 
 
 # --- sources ------------------------------------------------------------------------------
+
+_BLOCKS = "p|div|li|dt|dd|h[1-6]|blockquote|pre|tr|td|th|figcaption|section|article"
+_BLOCK_BOUNDARY = re.compile(rf"<(?:/?(?:{_BLOCKS})|br|hr)\b[^>]*>", re.IGNORECASE)
+
+
+def text_from_html(rendered: str) -> str:
+    """
+    The words of stored HTML as plain text for the index. Blocks end in a space:
+    “<p>Above.</p><p>Consensus</p>” is two words, not the host name
+    “Above.Consensus” PostgreSQL's parser would read.
+    """
+    return plain_text(_BLOCK_BOUNDARY.sub(" ", rendered or ""))
+
 
 
 @dataclass(frozen=True)

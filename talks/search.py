@@ -1,5 +1,4 @@
 from portal import search
-from portal.markdown import plain_text
 from talks.models import Talk
 
 
@@ -21,7 +20,8 @@ class TalkSearchSource(search.SearchSource):
             date=talk.starts_at,
             published_at=talk.published_at,
             # The event and the place are how people remember a talk (“the FOSDEM one”).
-            body=f"{talk.event_name}. {talk.place}. {co_speakers} {plain_text(talk.abstract_html)}",
+            body=f"{talk.event_name}. {talk.place}. {co_speakers} "
+            f"{search.text_from_html(talk.abstract_html)}",
             tags=[tag.name for tag in talk.tags.all()],
             updated_at=talk.updated_at,
         )

@@ -90,6 +90,13 @@ def test_a_word_deep_in_a_long_post_is_found(make_post):
     assert result.snippet  # from where the match is, or the beginning of a very long text
 
 
+def test_words_in_neighbouring_blocks_stay_apart(make_post):
+    post = make_post(title="Blocks", body="x")
+    type(post).objects.filter(pk=post.pk).update(body_html="<p>Above.</p><p>Consensus</p>")
+    search.index_update(source=search.get_source("post"), pks=[post.pk])
+    assert titles("consensus") == ["Blocks"]
+
+
 def test_drafts_and_scheduled_items_are_never_found(make_post, make_talk):
     make_post(title="Draft about zookeeper", published=False)
     make_post(title="Scheduled zookeeper", published_at=timezone.now() + timedelta(days=2))

@@ -142,7 +142,7 @@ class Command(BaseCommand):
         author = get_user_model().objects.create(username=f"bench-{token}")
 
         def paragraphs(words):
-            return "".join(f"<p>{self.text(words // 3)}</p>" for _ in range(3))
+            return "\n".join(f"<p>{self.text(words // 3)}</p>" for _ in range(3))
 
         post_objects = []
         for i in range(posts):
