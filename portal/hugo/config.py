@@ -84,6 +84,8 @@ def read_config(root: Path) -> SiteConfig:
         raise SiteError(f"{root} does not exist.")
     if not root.is_dir():
         raise SiteError(f"{root} is not a folder.")
+    # One spelling of every path (no symlinks, no “..”), so files are named by where they sit.
+    root = root.resolve()
     settings: dict = {}
     config_file = next((root / name for name in CONFIG_NAMES if (root / name).is_file()), None)
     if config_file is not None:

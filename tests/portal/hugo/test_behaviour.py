@@ -322,3 +322,18 @@ def test_corrections_made_in_the_admin_survive_a_second_run(quirky_site, run_imp
     assert "the title names no venue" not in output
     assert _row(output, "talks") == [3, 0, 0, 3]
     assert _row(output, "sessions") == [4, 0, 0, 4]
+
+
+def test_a_page_bundle_brings_its_own_files(hugo_site, run_import, settings):
+    site = hugo_site()
+    site.write(
+        "content/post/trip/index.md",
+        "---\ntitle: The trip\ndate: 2022-04-29\n---\n![Photo](photo.png) and [gone](/missing.pdf).\n",
+    )
+    site.write_bytes("content/post/trip/photo.png", b"\x89PNG fake")
+    output = run_import(site)
+    post = Post.objects.get(slug="trip")
+    assert post.body == "![Photo](/media/imported/post/trip/photo.png) and [gone](/missing.pdf).\n"
+    assert _media_files(settings) == ["imported/post/trip/photo.png"]
+    assert "the link to /missing.pdf is neither an imported page nor a file in static/" in output
+    assert Redirect.objects.get(old_path="/post/trip/").new_path == "/blog/trip/"
