@@ -742,6 +742,14 @@ class _SiteImport:
         )
 
 
+def hugo_site_config(*, site_dir: Path) -> SiteConfig:
+    """The Hugo site's configuration; HugoImportError when `site_dir` is no usable site."""
+    try:
+        return read_config(Path(site_dir))
+    except SiteError as error:
+        raise HugoImportError(str(error)) from error
+
+
 def hugo_site_import(
     *,
     site_dir: Path,
@@ -758,12 +766,12 @@ def hugo_site_import(
     Raises HugoImportError when the import cannot start (an unreadable site, an
     unclear series).
     """
-    try:
-        config = read_config(Path(site_dir))
-    except SiteError as error:
-        raise HugoImportError(str(error)) from error
     importer = _SiteImport(
-        config=config, author=author, series_choice=series, dry_run=dry_run, progress=progress
+        config=hugo_site_config(site_dir=site_dir),
+        author=author,
+        series_choice=series,
+        dry_run=dry_run,
+        progress=progress,
     )
     try:
         return importer.run()

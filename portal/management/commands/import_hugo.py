@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.hugo.report import ProgressBar, summary_lines
-from portal.hugo.services import HugoImportError, hugo_site_import
+from portal.hugo.services import HugoImportError, hugo_site_config, hugo_site_import
 
 
 class Command(BaseCommand):
@@ -34,6 +34,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, site_dir, dry_run, author, series, **options):
+        try:
+            # The site is checked before anything else: a typo in its path is the likeliest mistake.
+            hugo_site_config(site_dir=Path(site_dir))
+        except HugoImportError as error:
+            raise CommandError(str(error)) from None
         user = self.author(author)
         progress = ProgressBar(self.stdout, is_terminal=self.stdout.isatty())
         self.stdout.write(

@@ -169,6 +169,11 @@ def test_clear_errors(tmp_path, organizer, hugo_site, args, message):
         call_command("import_hugo", *[arg.format(**paths) for arg in args], stdout=StringIO())
 
 
+def test_a_wrong_folder_is_named_before_a_missing_author(tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("import_hugo", str(tmp_path / "typo"), stdout=StringIO())
+
+
 def test_without_a_superuser_the_author_is_required(hugo_site):
     with pytest.raises(CommandError, match="--author"):
         call_command("import_hugo", str(hugo_site().root), stdout=StringIO())
