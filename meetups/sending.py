@@ -241,10 +241,13 @@ def _send_due(announcement: Announcement, owner: str, report: RunReport) -> date
     """Send every due pending delivery once; return the earliest moment to try again, if any."""
     session = Session.objects.for_display().get(pk=announcement.session_id)
     series = session.series
-    content = emails.EmailContent(
-        subject=announcement.subject, text=announcement.body_text, html=announcement.body_html
+    mailing = emails.AnnouncementMailing(
+        content=emails.EmailContent(
+            subject=announcement.subject, text=announcement.body_text, html=announcement.body_html
+        ),
+        series=series,
+        calendar=emails.calendar_attachment(session),
     )
-    calendar = emails.calendar_attachment(session)
     started = timezone.now()
     renew_every = lease_duration().total_seconds() / 4
     last_renewal = time.monotonic()
@@ -280,10 +283,7 @@ def _send_due(announcement: Announcement, owner: str, report: RunReport) -> date
                     report.skipped += 1
                     continue
                 try:
-                    message = emails.announcement_message(
-                        content=content, to=address, series=series, calendar=calendar
-                    )
-                    connection.send(message)
+                    connection.send(mailing.message(address))
                 except Exception as exception:  # noqa: BLE001 - each kind is recorded below
                     error = classify(exception)
                     if error.unexpected:

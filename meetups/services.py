@@ -461,14 +461,12 @@ def announcement_preview(
 def announcement_send_test(*, session: Session, subject: str, to: str) -> None:
     """Send the announcement to one address now (the organizer's own), outside any list."""
     session = Session.objects.for_display().get(pk=session.pk)
-    content = emails.announcement_content(session, subject=f"[Test] {subject}")
-    message = emails.announcement_message(
-        content=content,
-        to=normalize_email(to),
+    mailing = emails.AnnouncementMailing(
+        content=emails.announcement_content(session, subject=f"[Test] {subject}"),
         series=session.series,
         calendar=emails.calendar_attachment(session),
     )
-    mailers.default.send_messages([message])
+    mailers.default.send_messages([mailing.message(normalize_email(to))])
 
 
 def announcement_create(

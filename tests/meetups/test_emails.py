@@ -1,0 +1,69 @@
+"""The club's emails as bytes: the spliced fast path says exactly what the library would."""
+
+import email
+import email.policy
+
+import pytest
+
+from meetups import emails
+from meetups.models import Session
+
+
+@pytest.fixture
+def mailing(make_session):
+    session = make_session(
+        number=20, title="DHT security — “Sybil” edition", days=5, papers=2,
+        # An organizer who types a marker must not break anybody's email.
+        description="Bring questions. html-body-0123 Date: Thu, 01 Jan 1970 00:00:00 +0000 ümlaut " + "long " * 40,
+    )  # fmt: skip
+    session = Session.objects.for_display().get(pk=session.pk)
+    subject = emails.announcement_subject(session)
+    return emails.AnnouncementMailing(
+        content=emails.announcement_content(session, subject=subject),
+        series=session.series,
+        calendar=emails.calendar_attachment(session),
+    )
+
+
+def _parse(raw: bytes):
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+@pytest.mark.parametrize("policy", [email.policy.SMTP, email.policy.default], ids=["smtp", "file"])
+def test_spliced_message_reads_the_same_as_one_built_by_the_library(mailing, policy):
+    prepared = mailing.message("Ada@example.org")
+    fast = _parse(prepared.message(policy=policy).as_bytes())
+    slow = _parse(emails.ClubEmail.message(prepared, policy=policy).as_bytes())
+    assert policy.linesep.encode() in prepared.message(policy=policy).as_bytes()
+    for header in ["Subject", "From", "To", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post",
+                   "List-Archive", "MIME-Version", "Content-Type"]:  # fmt: skip
+        assert str(fast[header]).split(";")[0] == str(slow[header]).split(";")[0], header
+    assert fast["Message-ID"] and fast["Message-ID"] != slow["Message-ID"]
+    assert fast["Date"].datetime
+    for kind in ("plain", "html"):
+        assert fast.get_body((kind,)).get_content() == slow.get_body((kind,)).get_content()
+    (fast_ics,), (slow_ics,) = fast.iter_attachments(), slow.iter_attachments()
+    assert fast_ics.get_content() == slow_ics.get_content()
+    assert fast_ics.get_param("method") == "PUBLISH"
+    text = fast.get_body(("plain",)).get_content()
+    assert "html-body-0123 Date: Thu, 01 Jan 1970 00:00:00 +0000 ümlaut" in text
+    assert "/club/subscriptions/manage/" in text and "/club/subscriptions/unsubscribe/" in text
+
+
+def test_every_line_stays_within_the_limits(mailing):
+    raw = mailing.message("ada@example.org").message(policy=email.policy.SMTP).as_bytes()
+    lines = raw.split(b"\r\n")
+    assert max(len(line) for line in lines) <= 998
+    header_block = raw.split(b"\r\n\r\n")[0]
+    assert b"=?" not in header_block.split(b"List-Unsubscribe:")[1].split(b"\r\n")[0]
+    assert raw.isascii()
+    # Quoted-printable lines are at most 76 characters (RFC 2045).
+    for part in _parse(raw).walk():
+        if not part.is_multipart():
+            assert part["Content-Transfer-Encoding"] == "quoted-printable"
+            assert max(len(line) for line in part.get_payload().splitlines()) <= 76
+
+
+def test_an_internationalized_address_takes_the_librarys_path(mailing):
+    raw = mailing.message("ada@bücher.example").message(policy=email.policy.SMTP).as_bytes()
+    assert _parse(raw)["To"] == "ada@xn--bcher-kva.example"
