@@ -69,6 +69,14 @@ bench-search: install
 	$(MANAGE) migrate --noinput --verbosity 0
 	$(MANAGE) bench_search
 
+# Announce a session to 10,000 subscribers through the real worker and a local SMTP
+# sink, on a throwaway SQLite file (your database is not touched): total time,
+# messages per second, the worker's peak memory and the SMTP connections it opened.
+.PHONY: bench-announce
+bench-announce: export SECRET_KEY ?= bench-only-secret-key-never-used-in-production
+bench-announce: install
+	$(MANAGE) bench_announce --subscribers $(or $(SUBSCRIBERS),10000)
+
 # Re-resolve every transitive version from the groups in pyproject.toml.
 lock:
 	rm -rf .venv-lock && python3 -m venv .venv-lock

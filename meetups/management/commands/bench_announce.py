@@ -9,6 +9,7 @@ included) runs there. Needs aiosmtpd (a development dependency).
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 from django.utils import timezone
 
 THROWAWAY_ENV = "BENCH_ANNOUNCE_DIR"
@@ -141,9 +143,7 @@ class Command(BaseCommand):
         )
 
         sink = CountingSink()
-        from socket import socket
-
-        with socket() as probe:
+        with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -186,7 +186,7 @@ class Command(BaseCommand):
             log.close()
 
         counts = dict(
-            announcement.deliveries.values_list("status").annotate(n=models_count()).order_by()
+            announcement.deliveries.order_by().values_list("status").annotate(n=Count("pk"))
         )
         rate = sink.messages / total if total else 0
         peak_text = f"{peak:.0f} MB (VmHWM)" if peak is not None else "not available here"
@@ -213,9 +213,3 @@ class Command(BaseCommand):
         )
         if not all(ok for _, ok in verdicts):
             raise CommandError("A target was missed.")
-
-
-def models_count():
-    from django.db.models import Count
-
-    return Count("pk")
