@@ -6,6 +6,7 @@ class MeetupsConfig(AppConfig):
     verbose_name = "Paper club"
 
     def ready(self):
+        from meetups import checks  # noqa: F401 - registers the deploy checks
         from meetups.timeline import SessionTimelineSource
         from portal import timeline
 

@@ -67,3 +67,13 @@ def test_every_line_stays_within_the_limits(mailing):
 def test_an_internationalized_address_takes_the_librarys_path(mailing):
     raw = mailing.message("ada@bücher.example").message(policy=email.policy.SMTP).as_bytes()
     assert _parse(raw)["To"] == "ada@xn--bcher-kva.example"
+
+
+def test_deploy_check_wants_https_unsubscribe_links(settings):
+    from meetups.checks import unsubscribe_links_use_https
+
+    settings.SITE_URL = "http://club.example.org"
+    (warning,) = unsubscribe_links_use_https(None)
+    assert warning.id == "meetups.W001"
+    settings.SITE_URL = "https://club.example.org"
+    assert unsubscribe_links_use_https(None) == []
