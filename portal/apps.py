@@ -15,8 +15,10 @@ class PortalConfig(AppConfig):
 
 def _index_existing_content(sender, using, plan=None, **kwargs):
     """
-    A database migrated to search for the first time already holds posts, talks…:
-    index them once, so search works without a manual `rebuild_search_index`.
+    Keep the engine's structures in place (a later SQLite migration that rebuilds
+    the documents table drops its triggers), and index the posts, talks… of a
+    database migrated to search for the first time, without a manual
+    `rebuild_search_index`.
     """
     from django.db import connections
 
@@ -28,6 +30,7 @@ def _index_existing_content(sender, using, plan=None, **kwargs):
     tables = set(connections[using].introspection.table_names())
     if SearchDocument._meta.db_table not in tables:
         return
+    search.ensure_engine_structures()
     if any(source.model._meta.db_table not in tables for source in search.sources()):
         return  # migrated only part of the way
     if SearchDocument.objects.exists():

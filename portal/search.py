@@ -674,6 +674,11 @@ class PostgreSQLEngine:
 _ENGINES = {"sqlite": SQLiteEngine, "postgresql": PostgreSQLEngine}
 
 
+def ensure_engine_structures() -> None:
+    """Re-create the FTS5 triggers or the GIN index if something dropped them."""
+    _engine().ensure_structures()
+
+
 def _engine():
     try:
         return _ENGINES[connection.vendor]()

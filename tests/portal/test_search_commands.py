@@ -45,6 +45,26 @@ def test_a_database_migrated_with_content_gets_its_index(make_post):
     assert search.search("hybrid").count() == 1
 
 
+def test_migrating_restores_what_the_engine_needs(make_post):
+    from django.db import connection
+
+    if connection.vendor == "sqlite":  # as a table rebuild by a later migration would
+        with connection.cursor() as cursor:
+            for trigger in search.SQLiteEngine.TRIGGERS:
+                cursor.execute(f"DROP TRIGGER {trigger}")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX portal_searchdocument_vector_gin")
+    _index_existing_content(sender=apps.get_app_config("portal"), using="default")
+    make_post(title="Vector clocks")
+    assert search.search("vector").count() == 1
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s",
+                           ["portal_searchdocument_vector_gin"])  # fmt: skip
+            assert cursor.fetchone()
+
+
 def test_bench_search_prints_figures_and_leaves_nothing_behind(make_post):
     make_post(title="Existing post")
     before = (Post.objects.count(), SearchDocument.objects.count())
