@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from taggit.managers import TaggableManager
 
+from portal.fields import WebURLField
 from portal.links import absolute_url
 from portal.markdown import excerpt_from_html
 from portal.models import Publishable, PublishableQuerySet, RedirectOnMoveMixin, RenderedMarkdownMixin
 from talks.embeds import RecordingEmbed, recording_embed
-from talks.fields import WebURLField
 from talks.validators import validate_slides_pdf
 
 WEB_URL_MESSAGE = "Only http:// and https:// addresses can be stored here."

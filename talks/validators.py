@@ -1,39 +1,11 @@
-"""Checks on what an organizer types or uploads for a talk."""
+"""Checks on what an organizer uploads for a talk."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
-from django.utils.deconstruct import deconstructible
 
 PDF_MAGIC = b"%PDF-"
 MAX_SLIDES_BYTES = 50 * 1024 * 1024
-
-
-@deconstructible
-class WebURLValidator(URLValidator):
-    """
-    A web address: http or https only. A `javascript:` or `data:` link would run
-    in the visitor's browser under our origin, and `ftp:` links no longer open
-    anywhere, so both are refused with the reason rather than "Enter a valid URL".
-    """
-
-    schemes = ["http", "https"]
-
-    def __call__(self, value):
-        scheme, separator, _ = str(value).partition(":")
-        if not separator or scheme.lower() not in self.schemes:
-            shown = f"“{scheme}:” addresses are" if separator and scheme else "This is"
-            raise ValidationError(
-                "%(shown)s not allowed here: enter a web address starting with "
-                "http:// or https://.",
-                code="scheme",
-                params={"shown": shown, "value": value},
-            )
-        super().__call__(value)
-
-
-validate_web_url = WebURLValidator()
 
 
 def validate_slides_pdf(upload) -> None:

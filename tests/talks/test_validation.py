@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import PdfParser
 
 from talks.models import Talk
-from talks.validators import MAX_SLIDES_BYTES, validate_slides_pdf, validate_web_url
+from portal.fields import validate_web_url
+from talks.validators import MAX_SLIDES_BYTES, validate_slides_pdf
 
 pytestmark = pytest.mark.django_db
 
