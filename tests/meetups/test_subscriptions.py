@@ -342,3 +342,21 @@ def test_signed_link_pages_are_not_cached_or_indexed(client, series, make_subscr
         response = client.get(url)
         assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
         assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_manage_page_costs_the_same_for_one_and_many_series(client, series, make_series,
+                                                            make_subscription,
+                                                            django_assert_num_queries):  # fmt: skip
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_subscription("ada@example.org")
+    url = f"/club/subscriptions/manage/{tokens.manage_token(email='ada@example.org')}/"
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for n in range(12):
+        club = make_series(name=f"Club {n}", slug=f"many-{n}")
+        make_subscription("ada@example.org", of=club)
+    with django_assert_num_queries(len(one.captured_queries)):
+        html = client.get(url).content.decode()
+    assert html.count("<strong>subscribed</strong>") == 13
