@@ -22,6 +22,7 @@ from taggit.managers import TaggableManager
 
 from meetups.ordinals import ordinal
 from meetups.zones import validate_time_zone, zone_label
+from portal.fields import WebURLField
 from portal.links import absolute_url
 from portal.markdown import excerpt_from_html, plain_text
 from portal.models import Publishable, PublishableQuerySet, Redirect, RenderedMarkdownMixin
@@ -97,8 +98,8 @@ class Series(RenderedMarkdownMixin, models.Model):
         max_length=200, blank=True, help_text="Where sessions usually take place."
     )
     venue_address = models.TextField(blank=True)
-    venue_map_url = models.URLField("map link", max_length=500, blank=True)
-    online_url = models.URLField(
+    venue_map_url = WebURLField("map link", max_length=500, blank=True)
+    online_url = WebURLField(
         "online URL",
         max_length=500,
         blank=True,
@@ -270,8 +271,8 @@ class Session(RenderedMarkdownMixin, Publishable):
         max_length=200, blank=True, help_text="Empty: the series' venue."
     )
     venue_address = models.TextField(blank=True, help_text="Empty: the series' venue address.")
-    venue_map_url = models.URLField("map link", max_length=500, blank=True)
-    online_url = models.URLField(
+    venue_map_url = WebURLField("map link", max_length=500, blank=True)
+    online_url = WebURLField(
         "online URL", max_length=500, blank=True, help_text="Empty: the series' online URL."
     )
     description = models.TextField(
@@ -644,8 +645,8 @@ class Paper(models.Model):
     arxiv_id = models.CharField(
         "arXiv id", max_length=50, blank=True, help_text="E.g. 1608.06696 (versions are ignored)."
     )
-    url = models.URLField("URL", max_length=500, blank=True, help_text="The paper's page.")
-    pdf_url = models.URLField("PDF URL", max_length=500, blank=True)
+    url = WebURLField("URL", max_length=500, blank=True, help_text="The paper's page.")
+    pdf_url = WebURLField("PDF URL", max_length=500, blank=True)
     abstract = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

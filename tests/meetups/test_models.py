@@ -183,3 +183,15 @@ def test_changing_a_published_address_leaves_redirects(client, series, make_sess
     session.number = 4
     session.save()
     assert client.get("/club/ds-club/3/").headers["Location"] == "/club/ds-club/4/"
+
+
+@pytest.mark.parametrize("field", ["online_url", "venue_map_url"])
+def test_series_links_must_be_web_addresses(db, field):
+    from django.core.exceptions import ValidationError
+
+    from meetups.models import Series
+
+    series = Series(name="Club", slug="club", time_zone="Europe/Berlin", **{field: "javascript:alert(1)"})
+    with pytest.raises(ValidationError) as error:
+        series.full_clean()
+    assert "http:// or https://" in str(error.value.message_dict[field])
