@@ -95,6 +95,8 @@ def test_schedule_action_asks_for_n_then_creates_sessions(staff_client, series):
     ask = staff_client.post(url, {"action": "schedule_sessions", ACTION_CHECKBOX_NAME: [series.pk]})
     assert ask.status_code == 200
     assert b"How many sessions" in ask.content
+    assert b'value="Schedule"' in ask.content
+    assert b'<a href="/admin/meetups/series/">Series</a>' in ask.content
     assert Session.objects.count() == 0
 
     refused = staff_client.post(url, {"action": "schedule_sessions", ACTION_CHECKBOX_NAME: [series.pk],
@@ -115,6 +117,7 @@ def test_cancel_action_asks_for_a_reason(staff_client, make_session):
     url = "/admin/meetups/session/"
     ask = staff_client.post(url, {"action": "cancel_sessions", ACTION_CHECKBOX_NAME: [session.pk]})
     assert b"Reason" in ask.content
+    assert b'value="Cancel these sessions"' in ask.content
     staff_client.post(url, {"action": "cancel_sessions", ACTION_CHECKBOX_NAME: [session.pk],
                             "apply": "1", "reason": "Speaker ill."})  # fmt: skip
     session.refresh_from_db()
