@@ -235,7 +235,7 @@ def test_snippet_markup_is_balanced_whatever_the_markers():
     assert search.render_snippet(marked) == "&lt;a&gt;<mark>xy</mark>"
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite engine")
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="tests the SQLite FTS5 engine; runs when the suite runs on SQLite")
 def test_sqlite_keeps_the_fts5_table_in_step(make_post):
     post = make_post(title="Fencing tokens")
     table = search.FTS_TABLE
@@ -247,7 +247,7 @@ def test_sqlite_keeps_the_fts5_table_in_step(make_post):
         assert cursor.fetchone()[0] == 0
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite engine")
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="tests the SQLite FTS5 engine; runs when the suite runs on SQLite")
 def test_sqlite_triggers_lost_in_a_table_rebuild_come_back(make_post):
     make_post(title="Lease renewal")
     with connection.cursor() as cursor:
@@ -258,7 +258,7 @@ def test_sqlite_triggers_lost_in_a_table_rebuild_come_back(make_post):
     assert sorted(titles("lease")) == ["Lease expiry", "Lease renewal"]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL engine")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="tests the PostgreSQL engine; runs when DATABASE_URL points at PostgreSQL (CI's second run)")
 def test_postgresql_stores_a_weighted_vector_with_a_gin_index(make_post):
     make_post(title="Quorum reads", body="Sloppy quorums.", tags=["dynamo"])
     vector = SearchDocument.objects.values_list("search_vector", flat=True).get()
