@@ -51,6 +51,26 @@ def test_staff_preview_a_draft_with_a_notice(staff_client, make_talk):
     assert '<meta name="robots" content="noindex">' in response.text
 
 
+def test_a_draft_at_a_new_event_links_to_no_empty_event_list(staff_client, make_talk):
+    # The talk list answers 404 for an event without published talks; a draft's
+    # page must not send the organizer there.
+    talk = make_talk(event_name="Not yet announced", published=False)
+
+    html = staff_client.get(talk.get_absolute_url()).text
+
+    assert "?event=" not in html
+    assert staff_client.get("/talks/?event=Not+yet+announced").status_code == 404
+
+
+def test_a_published_talk_links_to_the_other_talks_at_its_event(client, make_talk):
+    talk = make_talk(event_name="FOSDEM 2024")
+
+    html = client.get(talk.get_absolute_url()).text
+
+    assert 'href="/talks/?event=FOSDEM%202024"' in html
+    assert client.get("/talks/?event=FOSDEM%202024").status_code == 200
+
+
 def test_publish_and_unpublish(make_talk):
     talk = make_talk(published=False)
 
