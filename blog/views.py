@@ -18,14 +18,17 @@ def post_list(request):
 
 @require_safe
 def post_year(request, year):
-    posts = Post.objects.published().for_display().filter(published_at__year=int(year))
-    page = paginate(request, posts)
-    if not page.object_list:
+    year = int(year)
+    years = list(_archive_years())
+    # Checked before filtering: a year lookup on 0000 (or 9999 west of UTC) overflows
+    # Python's datetime, and a year without posts is not a page anyway.
+    if year not in {archive_year.year for archive_year in years}:
         raise Http404(f"No posts in {year}.")
+    posts = Post.objects.published().for_display().filter(published_at__year=year)
     return render(
         request,
         "blog/post_year.html",
-        {"page": page, "year": int(year), "years": _archive_years()},
+        {"page": paginate(request, posts), "year": year, "years": years},
     )
 
 

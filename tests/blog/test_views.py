@@ -55,6 +55,19 @@ def test_year_archive_lists_only_that_year(client, make_post):
     assert 'href="/blog/2023/"' in page
 
 
+@pytest.mark.parametrize("time_zone", ["UTC", "America/New_York", "Asia/Tokyo"])
+@pytest.mark.parametrize("year", ["0000", "0001", "9999"])
+def test_years_at_the_edge_of_the_calendar_are_404(client, make_post, settings, time_zone, year):
+    # datetime has no year 0, and the bounds of year 1 or 9999 overflow once moved to UTC.
+    settings.TIME_ZONE = time_zone
+    make_post(published_at=IN_2024)
+
+    response = client.get(f"/blog/{year}/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
 @pytest.mark.parametrize(
     "url",
     [
