@@ -12,10 +12,11 @@ class SubscribeForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
     )
     # Hidden from people (CSS and aria-hidden); bots that fill every field fill this too.
-    website = forms.CharField(
+    # A plain Field, without CharField's length and NUL checks: whatever a bot puts here
+    # is thrown away, and must not turn its answer into the form shown again.
+    website = forms.Field(
         label="Leave this field empty",
         required=False,
-        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 

@@ -93,6 +93,16 @@ def test_the_answer_is_the_same_whatever_the_address_state(client, series, make_
                                                    "pending@example.org"]  # fmt: skip
 
 
+@pytest.mark.parametrize("trap", ["y" * 10_000, "spam\x00"], ids=["long", "nul"])
+def test_whatever_fills_the_trap_gets_the_usual_answer(client, series, trap):
+    person = _subscribe(client, series, "person@example.org")
+    bot = _subscribe(client, series, "bot@example.org", website=trap)
+
+    assert (bot.status_code, bot["Location"]) == (person.status_code, person["Location"]) == (
+        302, f"/club/{series.slug}/subscribe/sent/")  # fmt: skip
+    assert not Subscription.objects.filter(email="bot@example.org").exists()
+
+
 @pytest.mark.parametrize(
     "email",
     ["not-an-address", "", "a@b@example.org", "ada\x00@example.org", "x" * 250 + "@example.org"],
