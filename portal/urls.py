@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from portal import feeds, views
 from portal.sitemaps import SITEMAPS
@@ -33,9 +32,7 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # static() only answers when DEBUG is on; this serves uploads in any mode.
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(rf"^{re.escape(media_prefix)}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(rf"^{re.escape(media_prefix)}(?P<path>.*)$", views.serve_media))
 
 admin.site.site_header = f"{settings.SITE_NAME} — organizer"
 admin.site.site_title = settings.SITE_NAME

@@ -1,3 +1,4 @@
+import errno
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
+from django.views.static import serve
 from markdownx.views import ImageUploadView
 from taggit.models import Tag
 
@@ -144,3 +146,17 @@ def markdown_preview(request):
 
 
 markdown_image_upload = staff_member_required(ImageUploadView.as_view())
+
+
+@require_safe
+def serve_media(request, path):
+    """
+    An upload, when the app serves them itself (SERVE_MEDIA). A name longer than
+    the file system allows cannot even be looked up; it names no upload either.
+    """
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise Http404("No such file.") from None
