@@ -41,7 +41,8 @@ ALLOWED_TAGS = {
     "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
 }  # fmt: skip
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")
+_TOP_HEADING = re.compile(r"<h1[\s>]")
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir"},
     "a": {"href", "hreflang"},
@@ -84,7 +85,19 @@ def render_markdown(text: str) -> str:
         extension_configs=MARKDOWN_EXTENSION_CONFIGS,
         output_format="html",
     )
-    return sanitize_html(converter.convert(text or ""))
+    return _below_the_page_title(sanitize_html(converter.convert(text or "")))
+
+
+def _below_the_page_title(fragment: str) -> str:
+    """
+    Every page's own title is its one <h1>: a text that uses "# Heading" (as many
+    Hugo posts do) has all its headings moved one level down, h6 staying h6.
+    """
+    if not _TOP_HEADING.search(fragment):
+        return fragment
+    return _HEADING_TAG.sub(
+        lambda match: f"<{match[1]}h{min(int(match[2]) + 1, 6)}", fragment
+    )
 
 
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.DOTALL | re.IGNORECASE)

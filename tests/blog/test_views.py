@@ -104,9 +104,11 @@ def test_500_page_renders_in_the_site_look_without_a_request_context():
     assert "site.css" in page
 
 
-def test_post_page_is_semantic_with_one_h1(client, make_post):
-    page = client.get(make_post().get_absolute_url()).text
-    assert page.count("<h1") == 1
+@pytest.mark.parametrize("body", ["Just text.", "# A top heading\n\nText.\n\n## Below"],
+                         ids=["plain", "top-heading"])  # fmt: skip
+def test_post_page_is_semantic_with_one_h1(client, make_post, body):
+    page = client.get(make_post(title="The title", body=body).get_absolute_url()).text
+    assert page.count("<h1") == 1 and "The title</h1>" in page
     for landmark in ("<header", "<nav", "<main", "<article", "<footer"):
         assert landmark in page
 

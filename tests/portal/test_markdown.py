@@ -146,6 +146,18 @@ def test_headings_get_anchors():
     assert 'href="#counting-round-trips"' in html
 
 
+def test_a_text_with_top_level_headings_moves_them_below_the_page_title():
+    html = render_markdown("# Part one\n\n## Detail\n\n###### Deepest\n\n<h1>Raw</h1>")
+    assert "<h1" not in html
+    assert '<h2 id="part-one">' in html and '<h3 id="detail">' in html
+    assert "<h6" in html and "Deepest" in html and "<h2>Raw</h2>" in html
+
+
+def test_a_text_without_top_level_headings_keeps_its_levels():
+    html = render_markdown("## Section\n\n### Subsection")
+    assert '<h2 id="section">' in html and '<h3 id="subsection">' in html
+
+
 def test_links_get_noopener():
     assert 'rel="noopener noreferrer"' in render_markdown("[x](https://example.org/)")
 
