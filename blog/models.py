@@ -32,7 +32,8 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
         max_length=200,
         unique=True,
         validators=[not_only_digits],
-        help_text="The post's address: /blog/<slug>/. Changing it later leaves a redirect behind.",
+        # Help text is HTML in the admin: a bare <slug> would vanish as an unknown tag.
+        help_text="The post's address: /blog/&lt;slug&gt;/. Changing it later leaves a redirect behind.",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"

@@ -81,7 +81,8 @@ class Series(RenderedMarkdownMixin, models.Model):
     slug = models.SlugField(
         max_length=100,
         unique=True,
-        help_text="The address: /club/<slug>/. Changing it later leaves redirects behind.",
+        # Help text is HTML in the admin: a bare <slug> would vanish as an unknown tag.
+        help_text="The address: /club/&lt;slug&gt;/. Changing it later leaves redirects behind.",
     )
     description = models.TextField(
         blank=True, help_text="Markdown: what the club reads and how a session goes."

@@ -65,7 +65,8 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The talk's address: /talks/<slug>/. Changing it later leaves a redirect behind.",
+        # Help text is HTML in the admin: a bare <slug> would vanish as an unknown tag.
+        help_text="The talk's address: /talks/&lt;slug&gt;/. Changing it later leaves a redirect behind.",
     )
     event_name = models.CharField(
         "event",

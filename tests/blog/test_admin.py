@@ -1,4 +1,7 @@
+import html
+
 import pytest
+from django.utils.html import strip_tags
 
 from blog.models import Post
 from portal.markdown import render_markdown
@@ -93,3 +96,9 @@ def test_image_upload_stores_a_real_image_and_answers_with_markdown(staff_client
     assert image_code.startswith("![](/media/uploads/") and image_code.endswith(".png)")
     stored = settings.MEDIA_ROOT / image_code.removeprefix("![](/media/").removesuffix(")")
     assert Image.open(stored).size == (40, 20)
+
+
+def test_the_slug_help_shows_the_address_pattern(staff_client):
+    # The admin renders help text as HTML: what the organizer reads is the text left by tags.
+    page = staff_client.get("/admin/blog/post/add/").text
+    assert "/blog/<slug>/" in html.unescape(strip_tags(page))

@@ -1,10 +1,12 @@
 """The organizer's side: local wall-clock times, actions with their forms, BibTeX paste."""
 
+import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.utils.html import strip_tags
 
 from meetups.models import Paper, Session, SessionStatus
 
@@ -215,3 +217,9 @@ def test_import_page_needs_a_login(client, make_session):
     response = client.post(f"/admin/meetups/session/{session.pk}/import-bibtex/", {"bibtex": BIBTEX})
     assert response.status_code == 302 and "/admin/login/" in response.headers["Location"]
     assert Paper.objects.count() == 0
+
+
+def test_the_slug_help_shows_the_address_pattern(staff_client):
+    # The admin renders help text as HTML: what the organizer reads is the text left by tags.
+    page = staff_client.get("/admin/meetups/series/add/").text
+    assert "/club/<slug>/" in html.unescape(strip_tags(page))

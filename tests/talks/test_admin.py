@@ -1,7 +1,10 @@
 """The organizer's side: the talk admin."""
 
+import html
+
 import pytest
 from django.utils import timezone
+from django.utils.html import strip_tags
 
 from talks.models import Talk
 
@@ -86,3 +89,9 @@ def test_saving_the_change_form_again_keeps_the_stored_pdf(staff_client, make_ta
     talk.refresh_from_db()
     assert talk.title == "Renamed title"
     assert talk.slides_file.name == "talks/slides/2024/kept.pdf"
+
+
+def test_the_slug_help_shows_the_address_pattern(staff_client):
+    # The admin renders help text as HTML: what the organizer reads is the text left by tags.
+    page = staff_client.get("/admin/talks/talk/add/").text
+    assert "/talks/<slug>/" in html.unescape(strip_tags(page))
