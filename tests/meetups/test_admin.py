@@ -1,6 +1,7 @@
 """The organizer's side: local wall-clock times, actions with their forms, BibTeX paste."""
 
 import html
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -223,3 +224,40 @@ def test_the_slug_help_shows_the_address_pattern(staff_client):
     # The admin renders help text as HTML: what the organizer reads is the text left by tags.
     page = staff_client.get("/admin/meetups/series/add/").text
     assert "/club/<slug>/" in html.unescape(strip_tags(page))
+
+
+def _admin_css(name: str) -> str:
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find(f"admin/css/{name}"), encoding="utf-8") as stylesheet:
+        return stylesheet.read()
+
+
+@pytest.mark.parametrize(
+    "page", ["announce", "session-bibtex", "library-bibtex", "schedule", "cancel"]
+)
+def test_the_clubs_own_admin_pages_use_the_admins_breadcrumb_bar_and_buttons(
+    staff_client, make_session, page
+):
+    session = make_session(number=8)
+    if page == "schedule":
+        response = staff_client.post("/admin/meetups/series/", {
+            "action": "schedule_sessions", ACTION_CHECKBOX_NAME: [session.series.pk]})  # fmt: skip
+    elif page == "cancel":
+        response = staff_client.post("/admin/meetups/session/", {
+            "action": "cancel_sessions", ACTION_CHECKBOX_NAME: [session.pk]})  # fmt: skip
+    else:
+        response = staff_client.get({
+            "announce": f"/admin/meetups/session/{session.pk}/announce/",
+            "session-bibtex": f"/admin/meetups/session/{session.pk}/import-bibtex/",
+            "library-bibtex": "/admin/meetups/paper/import-bibtex/",
+        }[page])  # fmt: skip
+    html = response.content.decode()
+
+    # The admin's stylesheet draws only these as the dark breadcrumb bar and a grey
+    # "Back" button; the old <div class="breadcrumbs"> and .cancel-link stayed unstyled.
+    assert "ol.breadcrumbs {" in _admin_css("base.css")
+    assert ".submit-row a.closelink {" in _admin_css("forms.css")
+    trail = re.search(r'<ol class="breadcrumbs">(.*?)</ol>', html, re.DOTALL)
+    assert trail and trail[1].count('aria-current="page"') == 1
+    assert 'class="closelink">Back</a>' in html
