@@ -261,3 +261,4 @@ def test_the_clubs_own_admin_pages_use_the_admins_breadcrumb_bar_and_buttons(
     trail = re.search(r'<ol class="breadcrumbs">(.*?)</ol>', html, re.DOTALL)
     assert trail and trail[1].count('aria-current="page"') == 1
     assert 'class="closelink">Back</a>' in html
+    assert re.search(r'<link rel="stylesheet" href="[^"]*admin/css/forms\.css"', html)
