@@ -25,12 +25,19 @@ class PublicationStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MarkdownEditor(AdminMarkdownxWidget):
+    """markdownx's admin editor, its preview with the published page's code colours."""
+
+    class Media:
+        css = {"all": ["portal/highlight.css", "portal/admin-preview.css"]}
+
+
 class MarkdownAdminMixin:
     """The markdownx editor with live preview on the model's Markdown source fields."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in getattr(self.model, "markdown_fields", {}):
-            kwargs["widget"] = AdminMarkdownxWidget
+            kwargs["widget"] = MarkdownEditor
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

@@ -102,3 +102,12 @@ def test_the_slug_help_shows_the_address_pattern(staff_client):
     # The admin renders help text as HTML: what the organizer reads is the text left by tags.
     page = staff_client.get("/admin/blog/post/add/").text
     assert "/blog/<slug>/" in html.unescape(strip_tags(page))
+
+
+def test_the_live_preview_gets_the_published_pages_code_colours(staff_client):
+    # The preview's HTML is the page's; without these stylesheets code showed uncoloured
+    # and every heading carried a visible "#".
+    page = staff_client.get("/admin/blog/post/add/").text
+    assert 'href="/static/portal/highlight.css"' in page
+    assert 'href="/static/portal/admin-preview.css"' in page
+    assert 'class="markdownx-preview"' in page
