@@ -41,6 +41,8 @@ install: $(STAMP)
 
 # Migrate, create the organizer account and demo content on the first run, collect static files.
 setup: export DEBUG ?= true
+# Links in pages, feeds and emails point at the address the site is served on.
+setup: export SITE_URL ?= http://$(HOST):$(PORT)
 setup: install
 	@mkdir -p var/mail var/media
 	$(MANAGE) migrate --noinput
@@ -49,6 +51,7 @@ setup: install
 
 # The web server and the background worker side by side; Ctrl-C stops both.
 run: export DEBUG ?= true
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
 	@$(MANAGE) db_worker --queue-name '*' & worker=$$!; \

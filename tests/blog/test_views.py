@@ -17,6 +17,7 @@ def test_list_page_queries_do_not_grow_with_posts(client, make_post, django_asse
         make_post(published_at=IN_2024 + timedelta(hours=number), tags=["quic", f"topic-{number}"])
 
     add_post(0)
+    client.get(url)  # warm per-process caches (content types) so both counts are steady-state
     with CaptureQueriesContext(connection) as with_one:
         assert client.get(url).status_code == 200
     for number in range(1, 30):
@@ -121,3 +122,15 @@ def test_head_requests_are_answered(client, make_post, url):
 
 def test_pages_refuse_writes(client):
     assert client.post("/blog/").status_code == 405
+
+
+def test_later_pages_have_their_own_canonical_address(client, make_post):
+    for number in range(25):
+        make_post(published_at=IN_2024 + timedelta(days=number))
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/blog/">' in client.get("/blog/").text
+    second = client.get("/blog/?page=2&utm_source=x").text
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/blog/?page=2">' in second
+
+
+def test_pages_name_an_icon_so_browsers_do_not_ask_for_favicon_ico(client):
+    assert 'rel="icon" href="/static/portal/favicon.svg"' in client.get("/").text
