@@ -43,3 +43,23 @@ def test_demo_pages_render(client, settings, tmp_path):
     call_command("setup_site")
     for post in Post.objects.published():
         assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_rerender_markdown_updates_stored_html_only_where_it_differs(make_post, capsys):
+    from django.core.management import call_command
+
+    stale = make_post(body="Some *emphasis*.")
+    fresh = make_post(body="Plain.")
+    Post.objects.filter(pk=stale.pk).update(body_html="<p>old renderer output</p>")
+    updated_at = Post.objects.get(pk=stale.pk).updated_at
+
+    call_command("rerender_markdown", "--dry-run")
+    assert "1 item(s) would change" in capsys.readouterr().out
+    assert Post.objects.get(pk=stale.pk).body_html == "<p>old renderer output</p>"
+
+    call_command("rerender_markdown")
+    assert "blog.Post: 1 of 2 changed" in capsys.readouterr().out
+    stale.refresh_from_db()
+    assert stale.body_html == "<p>Some <em>emphasis</em>.</p>"
+    assert stale.updated_at == updated_at
+    assert Post.objects.get(pk=fresh.pk).body_html == "<p>Plain.</p>"
