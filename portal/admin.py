@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 from markdownx.widgets import AdminMarkdownxWidget
+from taggit.forms import TagWidget
+from taggit.managers import TaggableManager
 
 from portal.models import PublicationStatus, Redirect
 
@@ -32,10 +34,30 @@ class MarkdownEditor(AdminMarkdownxWidget):
         css = {"all": ["portal/highlight.css", "portal/admin-preview.css"]}
 
 
+class TagAutocompleteWidget(TagWidget):
+    """
+    Taggit's comma-separated field, suggesting existing tags for the word being
+    typed, so one topic does not end up as "quic", "QUIC-protocol" and "Quic".
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"data-tag-suggestions": "/admin-tools/tags/", "autocomplete": "off",
+                                "class": "vTextField", **(attrs or {})})  # fmt: skip
+
+    class Media:
+        css = {"all": ["portal/admin-tags.css"]}
+        js = ["portal/admin-tags.js"]
+
+
 class MarkdownAdminMixin:
-    """The markdownx editor with live preview on the model's Markdown source fields."""
+    """
+    The markdownx editor with live preview on the model's Markdown source fields,
+    and tag suggestions on its tags.
+    """
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TaggableManager):
+            kwargs["widget"] = TagAutocompleteWidget
         if db_field.name in getattr(self.model, "markdown_fields", {}):
             kwargs["widget"] = MarkdownEditor
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -25,3 +25,9 @@ class SearchForm(forms.Form):
 
     def clean_q(self):
         return self.cleaned_data["q"][: search.MAX_QUERY_LENGTH].strip()
+
+
+class TagSuggestionForm(forms.Form):
+    """The word being typed in the admin's tag field (NUL refused, length capped)."""
+
+    q = forms.CharField(max_length=100, required=False)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin-tools/markdown/preview/", views.markdown_preview, name="markdown_preview"),
     path("admin-tools/markdown/upload/", views.markdown_image_upload, name="markdown_upload"),
+    path("admin-tools/tags/", views.tag_suggestions, name="tag_suggestions"),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,7 +3,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.db.models.functions import Lower
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -12,7 +13,7 @@ from markdownx.views import ImageUploadView
 from taggit.models import Tag
 
 from portal import search, timeline
-from portal.forms import SearchForm
+from portal.forms import SearchForm, TagSuggestionForm
 from portal.links import absolute_url
 from portal.markdown import render_markdown
 from portal.pagination import paginate
@@ -146,6 +147,24 @@ def markdown_preview(request):
 
 
 markdown_image_upload = staff_member_required(ImageUploadView.as_view())
+
+TAG_SUGGESTIONS = 10
+
+
+@staff_member_required
+@require_safe
+def tag_suggestions(request):
+    """Existing tag names starting with ?q= (any case), for the admin's tag field."""
+    form = TagSuggestionForm(request.GET)
+    prefix = form.cleaned_data["q"] if form.is_valid() else ""
+    if not prefix:
+        return JsonResponse({"tags": []})
+    names = (
+        Tag.objects.filter(name__istartswith=prefix)
+        .order_by(Lower("name"))
+        .values_list("name", flat=True)[:TAG_SUGGESTIONS]
+    )
+    return JsonResponse({"tags": list(names)})
 
 
 @require_safe
