@@ -19,6 +19,6 @@ class PostTimelineSource(ModelTimelineSource):
             updated=post.updated_at,
             excerpt=post.excerpt,
             author=post.author_name,
-            content_html=post.body_html,
+            content=post.body_html,
             tags=tuple(post.tags.all()),
         )

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.template.loader import render_to_string
 
 from meetups.models import Session
@@ -29,7 +31,7 @@ class SessionTimelineSource(ModelTimelineSource):
             date=session.starts_at if upcoming else session.published_at,
             updated=max(session.updated_at, session.published_at),
             excerpt=excerpt,
-            content_html=render_to_string("meetups/session_content.html", {"session": session}),
+            content=partial(render_to_string, "meetups/session_content.html", {"session": session}),
             tags=tuple(session.tags.all()),
             extra={
                 "when": session.when_text,

@@ -10,6 +10,7 @@ costs the same whatever the amount of data.
 
 import heapq
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -26,10 +27,16 @@ class TimelineEntry:
     date: datetime
     excerpt: str = ""
     author: str = ""
-    content_html: str = ""
+    # The full HTML, for feeds only: a string, or a function that renders it, so
+    # pages that show excerpts (home, tag pages) never render it.
+    content: str | Callable[[], str] = ""
     tags: tuple[Any, ...] = ()  # taggit Tag objects
     updated: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def content_html(self) -> str:
+        return self.content() if callable(self.content) else self.content
 
 
 class TimelineSource:

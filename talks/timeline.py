@@ -1,4 +1,5 @@
 from dataclasses import replace
+from functools import partial
 
 from django.db.models import DateTimeField
 from django.db.models.functions import Cast, Least
@@ -40,7 +41,7 @@ class TalkTimelineSource(ModelTimelineSource):
             updated=talk.updated_at,
             author=talk.speaker_names,
             excerpt=excerpt,
-            content_html=render_to_string("talks/talk_feed_content.html", {"talk": talk}),
+            content=partial(render_to_string, "talks/talk_feed_content.html", {"talk": talk}),
             tags=tuple(talk.tags.all()),
             extra={
                 "when": format_date(talk.date, "j F Y"),

@@ -32,3 +32,19 @@ def test_coming_up_is_ordered_by_the_day_things_happen(make_talk):
               published_at=now - timedelta(days=1))
     titles = [entry.title for entry in timeline.upcoming(limit=3)]
     assert titles == ["Sooner talk", "Later talk"]
+
+
+def test_home_page_does_not_render_the_feed_content_of_its_entries(client, make_talk, monkeypatch):
+    from django.template import loader
+
+    make_talk(title="Rendered only for feeds")
+    rendered = []
+    original = loader.render_to_string
+    monkeypatch.setattr(
+        "talks.timeline.render_to_string",
+        lambda name, *args, **kwargs: rendered.append(name) or original(name, *args, **kwargs),
+    )
+    assert "Rendered only for feeds" in client.get("/").text
+    assert rendered == []
+    assert "Rendered only for feeds" in client.get("/talks/feed.atom").text
+    assert rendered == ["talks/talk_feed_content.html"]
