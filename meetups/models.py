@@ -984,10 +984,6 @@ class Announcement(models.Model):
     def get_absolute_url(self):
         return self.session.get_absolute_url()
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status == AnnouncementStatus.FINISHED
-
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
