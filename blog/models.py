@@ -9,7 +9,12 @@ from taggit.managers import TaggableManager
 
 from portal.links import absolute_url
 from portal.markdown import excerpt_from_html, plain_text
-from portal.models import Publishable, PublishableQuerySet, RedirectOnMoveMixin, RenderedMarkdownMixin
+from portal.models import (
+    Publishable,
+    PublishableQuerySet,
+    RedirectOnMoveMixin,
+    RenderedMarkdownMixin,
+)
 
 WORDS_READ_PER_MINUTE = 220
 

@@ -25,7 +25,6 @@ from meetups.models import (
     Session,
     SessionStatus,
     Subscription,
-    SubscriptionStatus,
 )
 from meetups.ordinals import ordinal
 from meetups.services import (
@@ -221,8 +220,7 @@ class UpcomingPastFilter(admin.SimpleListFilter):
 @admin.register(Series)
 class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     form = SeriesAdminForm
-    list_display = ["name", "cadence", "active", "session_count", "subscriber_count",
-                    "add_session"]  # fmt: skip
+    list_display = ["name", "cadence", "active", "session_count", "subscriber_count", "add_session"]
     list_filter = ["active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -288,8 +286,9 @@ class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
     @admin.display(description="")
     def add_session(self, series):
         url = reverse("admin:meetups_session_add") + f"?series={series.pk}"
-        return format_html('<a href="{}">Add the {} session</a>', url,
-                           ordinal((series.highest_number or 0) + 1))  # fmt: skip
+        return format_html(
+            '<a href="{}">Add the {} session</a>', url, ordinal((series.highest_number or 0) + 1)
+        )
 
     @admin.action(description="Schedule the next N sessions…")
     def schedule_sessions(self, request, queryset):
@@ -315,8 +314,9 @@ class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
                 combine(day, series.cadence_time, series.zone)
                 for day in next_cadence_dates(series, count=3)
             ]
-            series.preview_starts = [f"{start:%a %d %b %Y, %H:%M} {zone_label(start)}"
-                                     for start in starts]  # fmt: skip
+            series.preview_starts = [
+                f"{start:%a %d %b %Y, %H:%M} {zone_label(start)}" for start in starts
+            ]
         return _intermediate_page(
             self,
             request,
@@ -343,16 +343,27 @@ class ReadingListInline(admin.TabularInline):
 class SessionAdmin(PublishableAdmin):
     form = SessionAdminForm
     change_form_template = "meetups/admin/session_change_form.html"
-    list_display = ["__str__", "title", "local_start", "session_status", "publication",
-                    "paper_count"]  # fmt: skip
+    list_display = [
+        "__str__",
+        "title",
+        "local_start",
+        "session_status",
+        "publication",
+        "paper_count",
+    ]
     list_display_links = ["__str__"]
     list_filter = ["series", UpcomingPastFilter, "status", PublicationStatusFilter, "tags"]
     list_select_related = ["series"]
     search_fields = ["title", "series__name", "description", "reading_list__paper__title"]
     ordering = ["-starts_at"]
     inlines = [ReadingListInline]
-    actions = ["publish_now", "unpublish", "cancel_sessions", "reinstate_sessions",
-               "duplicate_as_next"]  # fmt: skip
+    actions = [
+        "publish_now",
+        "unpublish",
+        "cancel_sessions",
+        "reinstate_sessions",
+        "duplicate_as_next",
+    ]
     readonly_fields = ["sequence", "calendar_links"]
     fieldsets = [
         (None, {"fields": ["series", "number", "title", ("starts_at", "ends_at")]}),
@@ -508,7 +519,6 @@ class SessionAdmin(PublishableAdmin):
             title=f"Add papers to the {session} from BibTeX",
         )
 
-
     def announce_view(self, request, object_id):
         """
         Preview the announcement email (subject, text, HTML), send a test to the
@@ -609,8 +619,16 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     date_hierarchy = "created_at"
     actions = ["export_csv"]
-    readonly_fields = ["series", "email", "status", "created_at", "updated_at", "confirmed_at",
-                       "unsubscribed_at", "last_confirmation_sent_at"]  # fmt: skip
+    readonly_fields = [
+        "series",
+        "email",
+        "status",
+        "created_at",
+        "updated_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "last_confirmation_sent_at",
+    ]
 
     def has_add_permission(self, request):
         # Addresses come in through the double opt-in form only.
@@ -642,14 +660,32 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 @admin.register(Announcement)
 class AnnouncementAdmin(admin.ModelAdmin):
-    list_display = ["subject", "session", "kind", "status", "created_at", "created_by",
-                    "sent", "failed", "pending"]  # fmt: skip
+    list_display = [
+        "subject",
+        "session",
+        "kind",
+        "status",
+        "created_at",
+        "created_by",
+        "sent",
+        "failed",
+        "pending",
+    ]
     list_filter = ["kind", "status", "session__series"]
     list_select_related = ["session__series", "created_by"]
     search_fields = ["subject"]
     actions = ["resume_sending"]
-    readonly_fields = ["session", "kind", "subject", "created_by", "created_at", "status",
-                       "finished_at", "delivery_summary", "failures"]  # fmt: skip
+    readonly_fields = [
+        "session",
+        "kind",
+        "subject",
+        "created_by",
+        "created_at",
+        "status",
+        "finished_at",
+        "delivery_summary",
+        "failures",
+    ]
     fields = readonly_fields
 
     def get_queryset(self, request):
@@ -697,9 +733,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
         rows = [(delivery.subscription.email, delivery.last_error) for delivery in failed]
         if not rows:
             return "None."
-        return format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", rows)
-        )
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", rows))
 
     @admin.action(description="Resume sending to those not sent yet")
     def resume_sending(self, request, queryset):
@@ -788,8 +822,9 @@ class PaperAdmin(admin.ModelAdmin):
 
     @admin.display(description="DOI / arXiv")
     def identifiers(self, paper):
-        return " · ".join(part for part in [paper.doi, paper.arxiv_id and f"arXiv:{paper.arxiv_id}"]
-                          if part)  # fmt: skip
+        return " · ".join(
+            part for part in [paper.doi, paper.arxiv_id and f"arXiv:{paper.arxiv_id}"] if part
+        )
 
     @admin.display(description="read", ordering="reading_total")
     def reading_count(self, paper):

@@ -63,8 +63,16 @@ KIND_OF_ENTRY_TYPE = {
     "mastersthesis": PaperKind.THESIS,
     "thesis": PaperKind.THESIS,
 }
-_VENUE_SOURCES = ["journal", "journaltitle", "booktitle", "institution", "school", "publisher",
-                  "howpublished", "organization"]  # fmt: skip
+_VENUE_SOURCES = [
+    "journal",
+    "journaltitle",
+    "booktitle",
+    "institution",
+    "school",
+    "publisher",
+    "howpublished",
+    "organization",
+]
 
 # --- out ------------------------------------------------------------------------------
 
@@ -291,8 +299,9 @@ def parse_bibtex(text: str) -> tuple[list[ParsedPaper], list[BibtexProblem]]:
     for block in library.blocks:
         if isinstance(block, DuplicateBlockKeyBlock):
             problems.append(
-                BibtexProblem(block.key, "the key appears twice; only the first was read.",
-                              block.raw or "")  # fmt: skip
+                BibtexProblem(
+                    block.key, "the key appears twice; only the first was read.", block.raw or ""
+                )
             )
         elif isinstance(block, ParsingFailedBlock):
             message = str(block.error).strip().splitlines()[0] if str(block.error).strip() else ""

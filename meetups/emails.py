@@ -294,8 +294,13 @@ class AnnouncementMailing:
             # The date is no random string: look for it only as the Date header's value.
             date_at = raw.index(linesep + b"Date: " + self.DATE.encode()) + len(linesep) + 6
             found = [(date_at, self.DATE)]
-            for marker in (self.to_marker, self.message_id_marker, self.unsubscribe_marker,
-                           self.text_marker, self.html_marker):  # fmt: skip
+            for marker in (
+                self.to_marker,
+                self.message_id_marker,
+                self.unsubscribe_marker,
+                self.text_marker,
+                self.html_marker,
+            ):
                 assert raw.count(marker.encode()) == 1, marker
                 found.append((raw.index(marker.encode()), marker))
             segments: list[bytes | str] = []

@@ -183,8 +183,13 @@ class Series(RenderedMarkdownMixin, models.Model):
     # Paths that change with the slug; calendar subscriptions and feed readers must keep working.
     def _paths(self) -> list[str]:
         kwargs = {"series": self.slug}
-        names = ["series_detail", "series_calendar", "series_bibtex", "series_feed_rss",
-                 "series_feed_atom"]  # fmt: skip
+        names = [
+            "series_detail",
+            "series_calendar",
+            "series_bibtex",
+            "series_feed_rss",
+            "series_feed_atom",
+        ]
         return [reverse(f"meetups:{name}", kwargs=kwargs) for name in names]
 
     def save(self, *args, **kwargs):
@@ -268,9 +273,7 @@ class Session(RenderedMarkdownMixin, Publishable):
     )
     starts_at = models.DateTimeField("starts", db_index=True)
     ends_at = models.DateTimeField("ends")
-    venue_name = models.CharField(
-        max_length=200, blank=True, help_text="Empty: the series' venue."
-    )
+    venue_name = models.CharField(max_length=200, blank=True, help_text="Empty: the series' venue.")
     venue_address = models.TextField(blank=True, help_text="Empty: the series' venue address.")
     venue_map_url = WebURLField("map link", max_length=500, blank=True)
     online_url = WebURLField(
@@ -491,9 +494,7 @@ class Session(RenderedMarkdownMixin, Publishable):
         with transaction.atomic():
             previous = None
             if self.pk is not None:
-                previous = (
-                    Session.objects.select_related("series").filter(pk=self.pk).first()
-                )
+                previous = Session.objects.select_related("series").filter(pk=self.pk).first()
             if not self.number:
                 # Lock the series so two sessions created at once cannot take the same number.
                 Series.objects.select_for_update().filter(pk=self.series_id).first()
@@ -917,9 +918,7 @@ class AnnouncementQuerySet(models.QuerySet):
         """With `sent_count`, `failed_count`, `pending_count`, `skipped_count`."""
         return self.annotate(
             **{
-                f"{status}_count": models.Count(
-                    "deliveries", filter=Q(deliveries__status=status)
-                )
+                f"{status}_count": models.Count("deliveries", filter=Q(deliveries__status=status))
                 for status in DeliveryStatus.values
             }
         )

@@ -40,8 +40,8 @@ def series_last_modified(series: Series, *, session: Session | None = None) -> d
     session_times = sessions.aggregate(
         edited=Max(Greatest("updated_at", "published_at")),
     )
-    paper_times = Paper.objects.filter(
-        Q(readings__session__in=sessions.values("pk"))
-    ).aggregate(edited=Max("updated_at"))
+    paper_times = Paper.objects.filter(Q(readings__session__in=sessions.values("pk"))).aggregate(
+        edited=Max("updated_at")
+    )
     candidates = [series.updated_at, session_times["edited"], paper_times["edited"]]
     return max(moment for moment in candidates if moment is not None)

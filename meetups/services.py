@@ -225,7 +225,8 @@ def reading_list_import_bibtex(*, text: str, session: Session | None = None) -> 
             # Someone saved the same paper in the meantime; pasting again reuses it.
             result.problems.append(
                 BibtexProblem(
-                    parsed.key, "it clashed with a paper saved at the same moment; paste it again.",
+                    parsed.key,
+                    "it clashed with a paper saved at the same moment; paste it again.",
                     parsed.raw,
                 )
             )

@@ -59,9 +59,7 @@ def series_detail(request, series):
     sessions = visible_sessions(request.user).filter(series=series)
     upcoming = list(sessions.upcoming(now=now).order_by("starts_at", "number"))
     past_page = paginate(request, sessions.past(now=now).order_by("-starts_at", "-number"))
-    next_session = next(
-        (s for s in upcoming if not s.is_cancelled and s.is_published()), None
-    )
+    next_session = next((s for s in upcoming if not s.is_cancelled and s.is_published()), None)
     return render(
         request,
         "meetups/series_detail.html",
@@ -80,9 +78,7 @@ def series_detail(request, series):
 @require_safe
 def session_detail(request, series, number):
     visible = Session.objects.visible_to(request.user)
-    session = get_object_or_404(
-        visible_sessions(request.user), series__slug=series, number=number
-    )
+    session = get_object_or_404(visible_sessions(request.user), series__slug=series, number=number)
     return render(
         request,
         "meetups/session_detail.html",
@@ -326,9 +322,7 @@ def subscription_manage(request, token):
     subscriptions = {s.series_id: s for s in Subscription.objects.of_address(email)}
     series_list = Series.objects.filter(Q(active=True) | Q(pk__in=list(subscriptions)))
     rows = [(series, subscriptions.get(series.pk)) for series in series_list]
-    return render(
-        request, "meetups/subscription_manage.html", {"email": email, "rows": rows}
-    )
+    return render(request, "meetups/subscription_manage.html", {"email": email, "rows": rows})
 
 
 @csrf_exempt

@@ -41,8 +41,14 @@ class TagAutocompleteWidget(TagWidget):
     """
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"data-tag-suggestions": "/admin-tools/tags/", "autocomplete": "off",
-                                "class": "vTextField", **(attrs or {})})  # fmt: skip
+        super().__init__(
+            attrs={
+                "data-tag-suggestions": "/admin-tools/tags/",
+                "autocomplete": "off",
+                "class": "vTextField",
+                **(attrs or {}),
+            }
+        )
 
     class Media:
         css = {"all": ["portal/admin-tags.css"]}

@@ -101,16 +101,135 @@ def fold(text: str) -> str:
 # PostgreSQL's English stop words: dropped from queries on both engines, so that
 # “the session where we read Raft” asks for “session read Raft” everywhere.
 STOP_WORDS = frozenset(
-    """
-    i me my myself we our ours ourselves you your yours yourself yourselves he him his
-    himself she her hers herself it its itself they them their theirs themselves what
-    which who whom this that these those am is are was were be been being have has had
-    having do does did doing a an the and but if or because as until while of at by for
-    with about against between into through during before after above below to from up
-    down in out on off over under again further then once here there when where why how
-    all any both each few more most other some such no nor not only own same so than too
-    very s t can will just don should now
-    """.split()
+    [
+        "i",
+        "me",
+        "my",
+        "myself",
+        "we",
+        "our",
+        "ours",
+        "ourselves",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "he",
+        "him",
+        "his",
+        "himself",
+        "she",
+        "her",
+        "hers",
+        "herself",
+        "it",
+        "its",
+        "itself",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "themselves",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "this",
+        "that",
+        "these",
+        "those",
+        "am",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "having",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "a",
+        "an",
+        "the",
+        "and",
+        "but",
+        "if",
+        "or",
+        "because",
+        "as",
+        "until",
+        "while",
+        "of",
+        "at",
+        "by",
+        "for",
+        "with",
+        "about",
+        "against",
+        "between",
+        "into",
+        "through",
+        "during",
+        "before",
+        "after",
+        "above",
+        "below",
+        "to",
+        "from",
+        "up",
+        "down",
+        "in",
+        "out",
+        "on",
+        "off",
+        "over",
+        "under",
+        "again",
+        "further",
+        "then",
+        "once",
+        "here",
+        "there",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "such",
+        "no",
+        "nor",
+        "not",
+        "only",
+        "own",
+        "same",
+        "so",
+        "than",
+        "too",
+        "very",
+        "s",
+        "t",
+        "can",
+        "will",
+        "just",
+        "don",
+        "should",
+        "now",
+    ]
 )
 _WORD_CHARACTERS = re.compile(r"[^\W_]+")
 
@@ -145,7 +264,6 @@ def text_from_html(rendered: str) -> str:
     “Above.Consensus” PostgreSQL's parser would read.
     """
     return plain_text(_BLOCK_BOUNDARY.sub(" ", rendered or ""))
-
 
 
 @dataclass(frozen=True)
@@ -322,9 +440,19 @@ def _document(source: SearchSource, obj) -> SearchDocument | None:
 
 
 _WRITTEN_FIELDS = [
-    "title", "body", "tags", "url", "date", "published_at", "updated_at", "in_sitemap",
-    "index_title", "index_tags", "index_body", "search_vector",
-]  # fmt: skip
+    "title",
+    "body",
+    "tags",
+    "url",
+    "date",
+    "published_at",
+    "updated_at",
+    "in_sitemap",
+    "index_title",
+    "index_tags",
+    "index_body",
+    "search_vector",
+]
 
 
 def _write(source: SearchSource, objects: Iterable, pks: Iterable[int] = ()) -> int:
@@ -570,7 +698,7 @@ class SQLiteEngine:
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
                 [SearchDocument._meta.db_table],
             )
-            if self.TRIGGERS <= {row[0] for row in cursor.fetchall()}:
+            if {row[0] for row in cursor.fetchall()} >= self.TRIGGERS:
                 return
             for statement in self.STRUCTURES:
                 cursor.execute(statement)

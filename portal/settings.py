@@ -100,11 +100,7 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A fresh clone has no var/ yet; SQLite creates the file but not its folder.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -132,7 +128,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache --------------------------------------------------------------------
 # Shared state that several app servers must agree on (rate limits, for one)
 # lives here: set CACHE_URL=redis://… in production.
-CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://portal")}
+CACHES = {
+    "default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://portal")
+}
 
 # --- Email --------------------------------------------------------------------
 # EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 in production; without

@@ -43,10 +43,7 @@ class PageSitemap(SiteURLSitemap):
 
     def items(self):
         latest = dict(
-            _published_documents()
-            .order_by()
-            .values_list("kind")
-            .annotate(latest=Max("updated_at"))
+            _published_documents().order_by().values_list("kind").annotate(latest=Max("updated_at"))
         )
         newest = max(latest.values(), default=None)
         pages = {"home": newest, "tag_list": newest}

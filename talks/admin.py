@@ -47,7 +47,15 @@ class TalkAdmin(PublishableAdmin):
         ("Event", {"fields": ["event_name", "event_url", "date", "city", "is_online"]}),
         (
             "Materials",
-            {"fields": ["slides_url", "slides_file", "recording_url", "writeup_post", "writeup_url"]},
+            {
+                "fields": [
+                    "slides_url",
+                    "slides_file",
+                    "recording_url",
+                    "writeup_post",
+                    "writeup_url",
+                ]
+            },
         ),
         ("Publishing", {"fields": ["published_at"]}),
     ]

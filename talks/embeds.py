@@ -11,9 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _VIMEO_ID = re.compile(r"^[0-9]{6,12}$")
 _YOUTUBE_HOSTS = {
-    "youtube.com", "www.youtube.com", "m.youtube.com", "music.youtube.com",
-    "youtube-nocookie.com", "www.youtube-nocookie.com",
-}  # fmt: skip
+    "youtube.com",
+    "www.youtube.com",
+    "m.youtube.com",
+    "music.youtube.com",
+    "youtube-nocookie.com",
+    "www.youtube-nocookie.com",
+}
 _YOUTUBE_PATH_PREFIXES = ("embed", "live", "shorts", "v")
 _VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
 _VIMEO_PATH_PREFIXES = ("video", "channels", "groups")

@@ -13,7 +13,12 @@ from taggit.managers import TaggableManager
 from portal.fields import WebURLField
 from portal.links import absolute_url
 from portal.markdown import excerpt_from_html
-from portal.models import Publishable, PublishableQuerySet, RedirectOnMoveMixin, RenderedMarkdownMixin
+from portal.models import (
+    Publishable,
+    PublishableQuerySet,
+    RedirectOnMoveMixin,
+    RenderedMarkdownMixin,
+)
 from talks.embeds import RecordingEmbed, recording_embed
 from talks.validators import validate_slides_pdf
 
@@ -295,7 +300,8 @@ class TalkLink(models.Model):
 
     talk = models.ForeignKey(Talk, on_delete=models.CASCADE, related_name="links")
     label = models.CharField(
-        max_length=100, help_text="What a visitor reads, e.g. “Code on GitHub” or “Podcast episode”."
+        max_length=100,
+        help_text="What a visitor reads, e.g. “Code on GitHub” or “Podcast episode”.",
     )
     url = WebURLField("address")
     position = models.PositiveSmallIntegerField(

@@ -22,8 +22,10 @@ class TalkTimelineSource(ModelTimelineSource):
     date_field = "timeline_at"
 
     def queryset(self):
-        return Talk.objects.published().for_display().annotate(
-            timeline_at=Least("published_at", Cast("date", DateTimeField()))
+        return (
+            Talk.objects.published()
+            .for_display()
+            .annotate(timeline_at=Least("published_at", Cast("date", DateTimeField())))
         )
 
     def to_entry(self, talk):

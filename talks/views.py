@@ -16,7 +16,10 @@ _EVENT_NAME_MAX_LENGTH = Talk._meta.get_field("event_name").max_length
 def _event_facets(talks):
     """Every event of `talks`, by name, with its number of talks."""
     return list(
-        talks.order_by().values("event_name").annotate(talk_count=Count("pk")).order_by("event_name")
+        talks.order_by()
+        .values("event_name")
+        .annotate(talk_count=Count("pk"))
+        .order_by("event_name")
     )
 
 

@@ -30,7 +30,6 @@ def _isolated_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate limits and cached pages from one test must not leak into the next."""
@@ -44,8 +43,11 @@ def _empty_cache():
 @pytest.fixture
 def organizer(django_user_model):
     return django_user_model.objects.create_superuser(
-        username="organizer", email="organizer@example.org", password="organizer-password",
-        first_name="Ada", last_name="Example",
+        username="organizer",
+        email="organizer@example.org",
+        password="organizer-password",
+        first_name="Ada",
+        last_name="Example",
     )
 
 

@@ -79,9 +79,12 @@ def classify(page: Page) -> Kind:
     Everything else is a post.
     """
     session_title = parse_session_title(page.title)
-    if session_title and session_title.number > 0:
-        if _has_tag(page, "paper") or _CLUB_WORDS.search(session_title.club):
-            return Kind.SESSION
+    if (
+        session_title
+        and session_title.number > 0
+        and (_has_tag(page, "paper") or _CLUB_WORDS.search(session_title.club))
+    ):
+        return Kind.SESSION
     if _has_tag(page, "paper") and not _has_tag(page, "talk"):
         page.notes.append(
             "tagged “paper” but its title has no session number (like “19th …”): "

@@ -9,8 +9,16 @@ from urllib.parse import urlsplit
 import yaml
 
 # In the order Hugo looks for them.
-CONFIG_NAMES = ["hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
-                "config.toml", "config.yaml", "config.yml", "config.json"]  # fmt: skip
+CONFIG_NAMES = [
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.yml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+    "config.yml",
+    "config.json",
+]
 
 
 class SiteError(Exception):

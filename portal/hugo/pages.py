@@ -80,10 +80,8 @@ def split_front_matter(text: str) -> tuple[dict, str]:
             )
         raw, body = rest[: closing.start()], rest[closing.end() :].lstrip("\r\n")
         try:
-            if kind == "YAML":
-                data = yaml.load(raw, Loader=_SafeLoader)  # noqa: S506 (a safe loader)
-            else:
-                data = tomllib.loads(raw)
+            # a safe loader (see _SafeLoader)
+            data = yaml.load(raw, Loader=_SafeLoader) if kind == "YAML" else tomllib.loads(raw)
         except yaml.MarkedYAMLError as error:
             # The context (“while scanning a quoted scalar”) starts where the mistake is.
             mark = error.context_mark or error.problem_mark

@@ -52,13 +52,24 @@ def _expand(pattern: str, page: Page, config: SiteConfig) -> str:
         if day is None:
             return ""
         value = {
-            "year": f"{day:%Y}", "2006": f"{day:%Y}", "06": f"{day:%y}",
-            "month": f"{day:%m}", "01": f"{day:%m}", "1": str(day.month),
-            "day": f"{day:%d}", "02": f"{day:%d}", "2": str(day.day),
-            "monthname": f"{day:%B}", "January": f"{day:%B}", "Jan": f"{day:%b}",
-            "weekday": str((day.weekday() + 1) % 7), "weekdayname": f"{day:%A}",
-            "Monday": f"{day:%A}", "Mon": f"{day:%a}", "yearday": str(day.timetuple().tm_yday),
-        }[name]  # fmt: skip
+            "year": f"{day:%Y}",
+            "2006": f"{day:%Y}",
+            "06": f"{day:%y}",
+            "month": f"{day:%m}",
+            "01": f"{day:%m}",
+            "1": str(day.month),
+            "day": f"{day:%d}",
+            "02": f"{day:%d}",
+            "2": str(day.day),
+            "monthname": f"{day:%B}",
+            "January": f"{day:%B}",
+            "Jan": f"{day:%b}",
+            "weekday": str((day.weekday() + 1) % 7),
+            "weekdayname": f"{day:%A}",
+            "Monday": f"{day:%A}",
+            "Mon": f"{day:%a}",
+            "yearday": str(day.timetuple().tm_yday),
+        }[name]
         return value.lower() if lower and name in {"monthname", "weekdayname"} else value
 
     return _TOKEN.sub(token, pattern)

@@ -24,9 +24,16 @@ def test_add_post_through_the_admin_defaults_author_and_renders_markdown(staff_c
     assert f'<option value="{organizer.pk}" selected>' in form.text
     response = staff_client.post(
         "/admin/blog/post/add/",
-        {"title": "From the admin", "slug": "from-the-admin", "author": organizer.pk,
-         "body": "# Hello\n\n<script>x</script>", "summary": "", "tags": "quic, raft",
-         "published_at_0": "", "published_at_1": ""},
+        {
+            "title": "From the admin",
+            "slug": "from-the-admin",
+            "author": organizer.pk,
+            "body": "# Hello\n\n<script>x</script>",
+            "summary": "",
+            "tags": "quic, raft",
+            "published_at_0": "",
+            "published_at_1": "",
+        },
     )
     assert response.status_code == 302, response.context["adminform"].errors
     post = Post.objects.get(slug="from-the-admin")
@@ -38,8 +45,15 @@ def test_add_post_through_the_admin_defaults_author_and_renders_markdown(staff_c
 def test_all_digit_slug_is_refused_next_to_the_field(staff_client, organizer):
     response = staff_client.post(
         "/admin/blog/post/add/",
-        {"title": "Year", "slug": "2024", "author": organizer.pk, "body": "x", "tags": "",
-         "published_at_0": "", "published_at_1": ""},
+        {
+            "title": "Year",
+            "slug": "2024",
+            "author": organizer.pk,
+            "body": "x",
+            "tags": "",
+            "published_at_0": "",
+            "published_at_1": "",
+        },
     )
     assert response.status_code == 200
     assert "clash with the yearly archive" in response.text
@@ -47,7 +61,9 @@ def test_all_digit_slug_is_refused_next_to_the_field(staff_client, organizer):
 
 def test_publish_and_unpublish_actions(staff_client, make_post):
     draft = make_post(published=False)
-    staff_client.post("/admin/blog/post/", {"action": "publish_now", "_selected_action": [draft.pk]})
+    staff_client.post(
+        "/admin/blog/post/", {"action": "publish_now", "_selected_action": [draft.pk]}
+    )
     assert Post.objects.get(pk=draft.pk).is_published()
     staff_client.post("/admin/blog/post/", {"action": "unpublish", "_selected_action": [draft.pk]})
     assert Post.objects.get(pk=draft.pk).published_at is None
@@ -74,7 +90,9 @@ def test_image_upload_refuses_svg(staff_client):
 
     svg = SimpleUploadedFile("x.svg", b"<svg onload='alert(1)'/>", content_type="image/svg+xml")
     response = staff_client.post(
-        "/admin-tools/markdown/upload/", {"image": svg}, headers={"x-requested-with": "XMLHttpRequest"}
+        "/admin-tools/markdown/upload/",
+        {"image": svg},
+        headers={"x-requested-with": "XMLHttpRequest"},
     )
     assert response.status_code == 400
 
@@ -89,7 +107,9 @@ def test_image_upload_stores_a_real_image_and_answers_with_markdown(staff_client
     Image.new("RGB", (40, 20), "navy").save(buffer, format="PNG")
     png = SimpleUploadedFile("diagram.png", buffer.getvalue(), content_type="image/png")
     response = staff_client.post(
-        "/admin-tools/markdown/upload/", {"image": png}, headers={"x-requested-with": "XMLHttpRequest"}
+        "/admin-tools/markdown/upload/",
+        {"image": png},
+        headers={"x-requested-with": "XMLHttpRequest"},
     )
     assert response.status_code == 200
     image_code = response.json()["image_code"]

@@ -3,8 +3,14 @@ import pytest
 
 pytestmark = pytest.mark.django_db
 
-FEEDS = ["/blog/feed.rss", "/blog/feed.atom", "/feeds/all.rss", "/feeds/all.atom",
-         "/tags/quic/feed.rss", "/tags/quic/feed.atom"]
+FEEDS = [
+    "/blog/feed.rss",
+    "/blog/feed.atom",
+    "/feeds/all.rss",
+    "/feeds/all.atom",
+    "/tags/quic/feed.rss",
+    "/tags/quic/feed.atom",
+]
 
 
 @pytest.mark.parametrize("url", FEEDS)

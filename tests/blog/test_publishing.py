@@ -13,9 +13,13 @@ pytestmark = pytest.mark.django_db
 def three_states(make_post):
     now = timezone.now()
     return {
-        "published": make_post(title="Out already", published_at=now - timedelta(days=1), tags=["quic"]),
+        "published": make_post(
+            title="Out already", published_at=now - timedelta(days=1), tags=["quic"]
+        ),
         "draft": make_post(title="Still a draft", published=False, tags=["quic"]),
-        "scheduled": make_post(title="Coming next week", published_at=now + timedelta(days=7), tags=["quic"]),
+        "scheduled": make_post(
+            title="Coming next week", published_at=now + timedelta(days=7), tags=["quic"]
+        ),
     }
 
 
@@ -40,7 +44,8 @@ def test_staff_preview_unpublished_post_with_a_notice(staff_client, three_states
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/blog/", "/tags/quic/", "/feeds/all.atom", "/blog/feed.rss", "/tags/quic/feed.atom"]
+    "url",
+    ["/", "/blog/", "/tags/quic/", "/feeds/all.atom", "/blog/feed.rss", "/tags/quic/feed.atom"],
 )
 def test_unpublished_posts_are_absent_everywhere(client, three_states, url):
     page = client.get(url).text
@@ -69,7 +74,9 @@ def test_publish_and_unpublish(three_states):
     assert Post.objects.get(pk=draft.pk).published_at is None
 
 
-def test_body_html_is_rendered_on_save_not_per_request(make_post, client, django_assert_num_queries):
+def test_body_html_is_rendered_on_save_not_per_request(
+    make_post, client, django_assert_num_queries
+):
     post = make_post(body="Some *emphasis*.")
     assert post.body_html == "<p>Some <em>emphasis</em>.</p>"
     post.body = "Now **strong**."

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -6,13 +6,24 @@ from django.test.utils import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 
-IN_2024 = datetime(2024, 6, 1, 12, tzinfo=dt_timezone.utc)
-LIST_PAGES = ["/", "/blog/", "/blog/2024/", "/tags/", "/tags/quic/", "/feeds/all.atom",
-              "/blog/feed.atom", "/blog/feed.rss", "/tags/quic/feed.rss"]
+IN_2024 = datetime(2024, 6, 1, 12, tzinfo=UTC)
+LIST_PAGES = [
+    "/",
+    "/blog/",
+    "/blog/2024/",
+    "/tags/",
+    "/tags/quic/",
+    "/feeds/all.atom",
+    "/blog/feed.atom",
+    "/blog/feed.rss",
+    "/tags/quic/feed.rss",
+]
 
 
 @pytest.mark.parametrize("url", LIST_PAGES)
-def test_list_page_queries_do_not_grow_with_posts(client, make_post, django_assert_num_queries, url):
+def test_list_page_queries_do_not_grow_with_posts(
+    client, make_post, django_assert_num_queries, url
+):
     def add_post(number):
         make_post(published_at=IN_2024 + timedelta(hours=number), tags=["quic", f"topic-{number}"])
 
@@ -38,8 +49,12 @@ def test_list_is_newest_first_and_paginated(client, make_post):
 
 def test_post_page_shows_reading_time_tags_and_neighbours(client, make_post):
     older = make_post(title="Older", published_at=IN_2024)
-    post = make_post(title="Middle", published_at=IN_2024 + timedelta(days=1), tags=["raft"],
-                     body=" ".join(["word"] * 500))
+    post = make_post(
+        title="Middle",
+        published_at=IN_2024 + timedelta(days=1),
+        tags=["raft"],
+        body=" ".join(["word"] * 500),
+    )
     newer = make_post(title="Newer", published_at=IN_2024 + timedelta(days=2))
     page = client.get(post.get_absolute_url()).text
     assert "3 min read" in page
@@ -105,8 +120,9 @@ def test_500_page_renders_in_the_site_look_without_a_request_context():
     assert "site.css" in page
 
 
-@pytest.mark.parametrize("body", ["Just text.", "# A top heading\n\nText.\n\n## Below"],
-                         ids=["plain", "top-heading"])  # fmt: skip
+@pytest.mark.parametrize(
+    "body", ["Just text.", "# A top heading\n\nText.\n\n## Below"], ids=["plain", "top-heading"]
+)
 def test_post_page_is_semantic_with_one_h1(client, make_post, body):
     page = client.get(make_post(title="The title", body=body).get_absolute_url()).text
     assert page.count("<h1") == 1 and "The title</h1>" in page

@@ -108,9 +108,9 @@ def smtp_server(settings):
     A real SMTP server (aiosmtpd) on a free loopback port, with MAILERS pointed at
     it. `smtp_server.handler` holds what arrived and takes fault rules.
     """
-    from tests.meetups.smtp import SmtpSink, free_port
-
     from aiosmtpd.controller import Controller
+
+    from tests.meetups.smtp import SmtpSink, free_port
 
     handler = SmtpSink()
     port = free_port()

@@ -51,7 +51,7 @@ class SmtpSink:
         with self.lock:
             self.connections += 1
         session.host_name = hostname
-        return "250 {}".format(server.hostname)
+        return f"250 {server.hostname}"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:

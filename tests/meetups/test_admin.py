@@ -54,12 +54,16 @@ def test_times_are_entered_as_wall_clock_in_the_series_zone(staff_client, series
 
     new_york = make_series(name="NYC Papers", slug="nyc", time_zone="America/New_York")
     staff_client.post("/admin/meetups/session/add/", _session_form(new_york))
-    assert Session.objects.get(series=new_york).starts_at == datetime(2026, 7, 14, 19, 0, tzinfo=NEW_YORK)
+    assert Session.objects.get(series=new_york).starts_at == datetime(
+        2026, 7, 14, 19, 0, tzinfo=NEW_YORK
+    )
 
 
 def test_the_change_form_shows_the_stored_time_in_the_series_zone(staff_client, make_session):
-    session = make_session(starts_at=datetime(2026, 1, 13, 18, 0, tzinfo=ZoneInfo("UTC")),
-                           ends_at=datetime(2026, 1, 13, 20, 0, tzinfo=ZoneInfo("UTC")))  # fmt: skip
+    session = make_session(
+        starts_at=datetime(2026, 1, 13, 18, 0, tzinfo=ZoneInfo("UTC")),
+        ends_at=datetime(2026, 1, 13, 20, 0, tzinfo=ZoneInfo("UTC")),
+    )
     html = staff_client.get(f"/admin/meetups/session/{session.pk}/change/").content.decode()
     assert 'value="19:00:00"' in html and 'value="2026-01-13"' in html
     assert "Local wall-clock time in Europe/Berlin." in html
@@ -67,14 +71,20 @@ def test_the_change_form_shows_the_stored_time_in_the_series_zone(staff_client, 
 
 @pytest.mark.parametrize(
     ("overrides", "field", "words"),
-    [({"ends_at_1": "18:00"}, "ends_at", "must end after it starts"),
-     ({"number": "20"}, "number", "already exists"),
-     ({"starts_at_0": "2026-03-29", "starts_at_1": "02:30", "ends_at_0": "2026-03-29"},
-      "starts_at", "does not exist in Europe/Berlin")],
+    [
+        ({"ends_at_1": "18:00"}, "ends_at", "must end after it starts"),
+        ({"number": "20"}, "number", "already exists"),
+        (
+            {"starts_at_0": "2026-03-29", "starts_at_1": "02:30", "ends_at_0": "2026-03-29"},
+            "starts_at",
+            "does not exist in Europe/Berlin",
+        ),
+    ],
     ids=["end-before-start", "number-taken", "skipped-by-dst"],
-)  # fmt: skip
-def test_bad_session_input_is_refused_next_to_the_field(staff_client, series, make_session,
-                                                        overrides, field, words):  # fmt: skip
+)
+def test_bad_session_input_is_refused_next_to_the_field(
+    staff_client, series, make_session, overrides, field, words
+):
     make_session(number=20)
     response = staff_client.post("/admin/meetups/session/add/", _session_form(series, **overrides))
     assert response.status_code == 200
@@ -102,12 +112,27 @@ def test_schedule_action_asks_for_n_then_creates_sessions(staff_client, series):
     assert b'<a href="/admin/meetups/series/">Series</a>' in ask.content
     assert Session.objects.count() == 0
 
-    refused = staff_client.post(url, {"action": "schedule_sessions", ACTION_CHECKBOX_NAME: [series.pk],
-                                      "apply": "1", "count": "0"})  # fmt: skip
+    refused = staff_client.post(
+        url,
+        {
+            "action": "schedule_sessions",
+            ACTION_CHECKBOX_NAME: [series.pk],
+            "apply": "1",
+            "count": "0",
+        },
+    )
     assert refused.status_code == 200 and Session.objects.count() == 0
 
-    done = staff_client.post(url, {"action": "schedule_sessions", ACTION_CHECKBOX_NAME: [series.pk],
-                                   "apply": "1", "count": "3", "publish": "on"})  # fmt: skip
+    done = staff_client.post(
+        url,
+        {
+            "action": "schedule_sessions",
+            ACTION_CHECKBOX_NAME: [series.pk],
+            "apply": "1",
+            "count": "3",
+            "publish": "on",
+        },
+    )
     assert done.status_code == 302
     sessions = list(Session.objects.order_by("number"))
     assert [s.number for s in sessions] == [1, 2, 3]
@@ -121,8 +146,15 @@ def test_cancel_action_asks_for_a_reason(staff_client, make_session):
     ask = staff_client.post(url, {"action": "cancel_sessions", ACTION_CHECKBOX_NAME: [session.pk]})
     assert b"Reason" in ask.content
     assert b'value="Cancel these sessions"' in ask.content
-    staff_client.post(url, {"action": "cancel_sessions", ACTION_CHECKBOX_NAME: [session.pk],
-                            "apply": "1", "reason": "Speaker ill."})  # fmt: skip
+    staff_client.post(
+        url,
+        {
+            "action": "cancel_sessions",
+            ACTION_CHECKBOX_NAME: [session.pk],
+            "apply": "1",
+            "reason": "Speaker ill.",
+        },
+    )
     session.refresh_from_db()
     assert session.status == SessionStatus.CANCELLED
     assert session.cancellation_reason == "Speaker ill."
@@ -157,7 +189,7 @@ def test_pasting_bibtex_adds_good_papers_and_reports_the_bad_by_key(staff_client
     html = response.content.decode()
     assert "<strong>bad</strong>" in html and "soon" in html
     # Only the failed entry is offered again for correction.
-    textarea = html[html.index("<textarea"):html.index("</textarea>")]
+    textarea = html[html.index("<textarea") : html.index("</textarea>")]
     assert "@article{bad" in textarea and "good" not in textarea
     assert [e.paper.title for e in session.reading_list.all()] == [
         "Chord: A Scalable Peer-to-peer Lookup Service"
@@ -169,26 +201,40 @@ def test_pasting_bibtex_adds_good_papers_and_reports_the_bad_by_key(staff_client
 
 def test_library_bibtex_import_and_paper_autocomplete(staff_client, make_paper):
     make_paper(title="Paxos Made Simple", doi="10.1145/568425.568433")
-    response = staff_client.post("/admin/meetups/paper/import-bibtex/",
-                                 {"bibtex": "@misc{x, title={Flexible Paxos}, eprint={1608.06696}}"})  # fmt: skip
+    response = staff_client.post(
+        "/admin/meetups/paper/import-bibtex/",
+        {"bibtex": "@misc{x, title={Flexible Paxos}, eprint={1608.06696}}"},
+    )
     assert response.status_code == 302
     assert Paper.objects.get(arxiv_id="1608.06696").title == "Flexible Paxos"
     found = staff_client.get(
         "/admin/autocomplete/",
-        {"term": "paxos", "app_label": "meetups", "model_name": "readinglistentry",
-         "field_name": "paper"},
-    ).json()  # fmt: skip
+        {
+            "term": "paxos",
+            "app_label": "meetups",
+            "model_name": "readinglistentry",
+            "field_name": "paper",
+        },
+    ).json()
     assert {result["text"] for result in found["results"]} == {
-        "Paxos Made Simple (2001)", "Flexible Paxos",
+        "Paxos Made Simple (2001)",
+        "Flexible Paxos",
     }
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/admin/meetups/series/", "/admin/meetups/series/add/", "/admin/meetups/session/",
-     "/admin/meetups/session/add/", "/admin/meetups/paper/", "/admin/meetups/paper/add/",
-     "/admin/meetups/session/?when=upcoming&status__exact=cancelled",
-     "/admin/meetups/session/?when=past&status=draft", "/admin/meetups/session/?q=raft"],
+    [
+        "/admin/meetups/series/",
+        "/admin/meetups/series/add/",
+        "/admin/meetups/session/",
+        "/admin/meetups/session/add/",
+        "/admin/meetups/paper/",
+        "/admin/meetups/paper/add/",
+        "/admin/meetups/session/?when=upcoming&status__exact=cancelled",
+        "/admin/meetups/session/?when=past&status=draft",
+        "/admin/meetups/session/?q=raft",
+    ],
 )
 def test_admin_pages_render(staff_client, make_session, url):
     session = make_session(number=1, papers=2)
@@ -215,7 +261,9 @@ def test_missing_session_import_page_redirects_to_the_admin(staff_client, db):
 
 def test_import_page_needs_a_login(client, make_session):
     session = make_session(number=1)
-    response = client.post(f"/admin/meetups/session/{session.pk}/import-bibtex/", {"bibtex": BIBTEX})
+    response = client.post(
+        f"/admin/meetups/session/{session.pk}/import-bibtex/", {"bibtex": BIBTEX}
+    )
     assert response.status_code == 302 and "/admin/login/" in response.headers["Location"]
     assert Paper.objects.count() == 0
 
@@ -241,17 +289,23 @@ def test_the_clubs_own_admin_pages_use_the_admins_breadcrumb_bar_and_buttons(
 ):
     session = make_session(number=8)
     if page == "schedule":
-        response = staff_client.post("/admin/meetups/series/", {
-            "action": "schedule_sessions", ACTION_CHECKBOX_NAME: [session.series.pk]})  # fmt: skip
+        response = staff_client.post(
+            "/admin/meetups/series/",
+            {"action": "schedule_sessions", ACTION_CHECKBOX_NAME: [session.series.pk]},
+        )
     elif page == "cancel":
-        response = staff_client.post("/admin/meetups/session/", {
-            "action": "cancel_sessions", ACTION_CHECKBOX_NAME: [session.pk]})  # fmt: skip
+        response = staff_client.post(
+            "/admin/meetups/session/",
+            {"action": "cancel_sessions", ACTION_CHECKBOX_NAME: [session.pk]},
+        )
     else:
-        response = staff_client.get({
-            "announce": f"/admin/meetups/session/{session.pk}/announce/",
-            "session-bibtex": f"/admin/meetups/session/{session.pk}/import-bibtex/",
-            "library-bibtex": "/admin/meetups/paper/import-bibtex/",
-        }[page])  # fmt: skip
+        response = staff_client.get(
+            {
+                "announce": f"/admin/meetups/session/{session.pk}/announce/",
+                "session-bibtex": f"/admin/meetups/session/{session.pk}/import-bibtex/",
+                "library-bibtex": "/admin/meetups/paper/import-bibtex/",
+            }[page]
+        )
     html = response.content.decode()
 
     # The admin's stylesheet draws only these as the dark breadcrumb bar and a grey

@@ -36,7 +36,9 @@ def test_session_change_form_links_to_announce(staff_client, session):
     assert f'href="{_announce_url(session)}"' in html
 
 
-def test_announce_page_previews_subject_text_and_sandboxed_html(staff_client, session, make_subscription):
+def test_announce_page_previews_subject_text_and_sandboxed_html(
+    staff_client, session, make_subscription
+):
     make_subscription("ada@example.org")
     session.description = "Bring questions. <script>alert(1)</script>"
     session.save()
@@ -60,7 +62,8 @@ def test_announce_page_previews_subject_text_and_sandboxed_html(staff_client, se
 def test_send_a_test_to_the_organizer_only(staff_client, session, make_subscription, organizer):
     make_subscription("ada@example.org")
     response = staff_client.post(
-        _announce_url(session), {"subject": "Come read with us", "request_key": uuid.uuid4(), "test": "1"}
+        _announce_url(session),
+        {"subject": "Come read with us", "request_key": uuid.uuid4(), "test": "1"},
     )
     assert response.status_code == 200
     assert "Sent a test to organizer@example.org" in response.content.decode()
@@ -71,7 +74,9 @@ def test_send_a_test_to_the_organizer_only(staff_client, session, make_subscript
     assert not Announcement.objects.exists()
 
 
-def test_send_to_all_creates_the_announcement_and_returns(staff_client, session, make_subscription, organizer):
+def test_send_to_all_creates_the_announcement_and_returns(
+    staff_client, session, make_subscription, organizer
+):
     for n in range(3):
         make_subscription(f"reader{n}@example.org")
     make_subscription("pending@example.org", status=SubscriptionStatus.PENDING)
@@ -82,7 +87,9 @@ def test_send_to_all_creates_the_announcement_and_returns(staff_client, session,
     assert response.status_code == 302
     assert response["Location"] == f"/admin/meetups/announcement/{announcement.pk}/change/"
     assert (announcement.subject, announcement.created_by, announcement.kind) == (
-        "Come read with us", organizer, AnnouncementKind.ANNOUNCEMENT
+        "Come read with us",
+        organizer,
+        AnnouncementKind.ANNOUNCEMENT,
     )
     assert announcement.deliveries.count() == 3
     assert sorted(m.to[0] for m in mail.outbox) == [f"reader{n}@example.org" for n in range(3)]
@@ -97,27 +104,39 @@ def test_send_to_all_creates_the_announcement_and_returns(staff_client, session,
 
 
 @pytest.mark.parametrize("problem", ["unpublished", "nobody"])
-def test_announcing_needs_a_published_session_and_subscribers(staff_client, make_session,
-                                                               make_subscription, problem):  # fmt: skip
+def test_announcing_needs_a_published_session_and_subscribers(
+    staff_client, make_session, make_subscription, problem
+):
     session = make_session(number=21, published=problem != "unpublished")
     if problem != "nobody":
         make_subscription("ada@example.org")
     response = staff_client.post(
-        _announce_url(session), {"subject": "x", "request_key": uuid.uuid4(), "send": "1"}, follow=True
+        _announce_url(session),
+        {"subject": "x", "request_key": uuid.uuid4(), "send": "1"},
+        follow=True,
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Only a published session" in html if problem == "unpublished" else "no confirmed subscribers" in html
+    assert (
+        "Only a published session" in html
+        if problem == "unpublished"
+        else "no confirmed subscribers" in html
+    )
     assert not Announcement.objects.exists() and not mail.outbox
 
 
 @pytest.mark.parametrize(
     "data",
-    [{"subject": "", "request_key": "x", "send": "1"}, {"subject": "x\x00", "send": "1"},
-     {"subject": "x" * 300, "request_key": str(uuid.uuid4()), "send": "1"}],
+    [
+        {"subject": "", "request_key": "x", "send": "1"},
+        {"subject": "x\x00", "send": "1"},
+        {"subject": "x" * 300, "request_key": str(uuid.uuid4()), "send": "1"},
+    ],
     ids=["empty", "nul", "too-long"],
-)  # fmt: skip
-def test_a_bad_announce_form_is_shown_again_with_errors(staff_client, session, make_subscription, data):
+)
+def test_a_bad_announce_form_is_shown_again_with_errors(
+    staff_client, session, make_subscription, data
+):
     make_subscription("ada@example.org")
     response = staff_client.post(_announce_url(session), data)
     assert response.status_code == 200 and "errorlist" in response.content.decode()
@@ -135,8 +154,9 @@ def test_announce_needs_staff_and_a_real_session(staff_client, session):
 # --- subscribers and deliveries --------------------------------------------------------------
 
 
-def test_subscribers_are_listed_per_series_and_filtered_by_state(staff_client, series, make_series,
-                                                                 make_subscription):  # fmt: skip
+def test_subscribers_are_listed_per_series_and_filtered_by_state(
+    staff_client, series, make_series, make_subscription
+):
     other = make_series(name="Databases", slug="databases")
     make_subscription("ada@example.org")
     make_subscription("bob@example.org", status=SubscriptionStatus.PENDING)
@@ -144,7 +164,7 @@ def test_subscribers_are_listed_per_series_and_filtered_by_state(staff_client, s
     make_subscription("dee@example.org", of=other)
 
     series_list = staff_client.get("/admin/meetups/series/").content.decode()
-    assert f"?series__id__exact={series.pk}&amp;status__exact=confirmed\">1 confirmed" in series_list
+    assert f'?series__id__exact={series.pk}&amp;status__exact=confirmed">1 confirmed' in series_list
     for status, expected in [("confirmed", "ada"), ("pending", "bob"), ("unsubscribed", "cy")]:
         html = staff_client.get(
             f"/admin/meetups/subscription/?series__id__exact={series.pk}&status__exact={status}"
@@ -153,8 +173,9 @@ def test_subscribers_are_listed_per_series_and_filtered_by_state(staff_client, s
         assert shown == {expected}, status
 
 
-def test_subscriber_list_costs_the_same_for_one_and_many(staff_client, make_subscription,
-                                                         django_assert_num_queries):  # fmt: skip
+def test_subscriber_list_costs_the_same_for_one_and_many(
+    staff_client, make_subscription, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -181,8 +202,9 @@ def test_subscribers_export_as_csv_safely(staff_client, series, make_subscriptio
     assert {row[1] for row in rows[1:]} == {"Distributed Systems Paper Club"}
 
 
-def test_deliveries_of_an_announcement_show_status_and_error(staff_client, session, make_subscription,
-                                                             django_assert_num_queries):  # fmt: skip
+def test_deliveries_of_an_announcement_show_status_and_error(
+    staff_client, session, make_subscription, django_assert_num_queries
+):
     from meetups.services import announcement_create
 
     for n in range(3):
@@ -191,7 +213,9 @@ def test_deliveries_of_an_announcement_show_status_and_error(staff_client, sessi
     Delivery.objects.filter(subscription__email="reader1@example.org").update(
         status=DeliveryStatus.FAILED, last_error="550 5.1.1 No such mailbox"
     )
-    page = staff_client.get(f"/admin/meetups/announcement/{announcement.pk}/change/").content.decode()
+    page = staff_client.get(
+        f"/admin/meetups/announcement/{announcement.pk}/change/"
+    ).content.decode()
     assert "2 sent" in page and "1 failed" in page
     assert "reader1@example.org: 550 5.1.1 No such mailbox" in page
     listing = staff_client.get(
@@ -208,7 +232,9 @@ def test_resume_action_sends_only_what_is_pending(staff_client, session, make_su
     for n in range(2):
         make_subscription(f"reader{n}@example.org")
     announcement = announcement_create(session=session)
-    Delivery.objects.filter(subscription__email="reader1@example.org").update(status=DeliveryStatus.PENDING)
+    Delivery.objects.filter(subscription__email="reader1@example.org").update(
+        status=DeliveryStatus.PENDING
+    )
     Announcement.objects.filter(pk=announcement.pk).update(status="sending")
     mail.outbox.clear()
     staff_client.post(
@@ -221,8 +247,9 @@ def test_resume_action_sends_only_what_is_pending(staff_client, session, make_su
 # --- reminders ------------------------------------------------------------------------------------
 
 
-def test_reminders_go_once_to_sessions_within_their_series_window(series, make_series, make_session,
-                                                                   make_subscription):  # fmt: skip
+def test_reminders_go_once_to_sessions_within_their_series_window(
+    series, make_series, make_session, make_subscription
+):
     series.remind_hours_before = 24
     series.save()
     make_subscription("ada@example.org")
@@ -239,7 +266,11 @@ def test_reminders_go_once_to_sessions_within_their_series_window(series, make_s
     for _ in range(3):  # cron, every minute
         call_command("send_reminders", stdout=out)
     reminder = Announcement.objects.get()
-    assert (reminder.session, reminder.kind, reminder.created_by) == (soon, AnnouncementKind.REMINDER, None)
+    assert (reminder.session, reminder.kind, reminder.created_by) == (
+        soon,
+        AnnouncementKind.REMINDER,
+        None,
+    )
     assert reminder.subject.startswith("Reminder: 30th Distributed Systems Paper Club")
     (message,) = mail.outbox
     assert message.to == ["ada@example.org"] and "A reminder: we meet soon." in message.body

@@ -7,18 +7,18 @@ from meetups import services
 from meetups.bibtex import papers_to_bibtex, parse_bibtex
 from meetups.models import Paper, PaperKind, ReadingListEntry
 
-TRICKY = dict(
-    title="Sharding & Consistency: 100% of $5 at O(n_1) {braces} ~ Größe #1 in DHTs",
-    authors="Paul Erdős\nJosé Müller-Ñúñez\nBarnes and Noble Research",
-    kind=PaperKind.ARTICLE,
-    venue="Journal of Things & Stuff",
-    year=2024,
-    doi="10.1145/1234567.8910_11",
-    arxiv_id="2401.01234",
-    url="https://example.org/paper?id=1&x=%20",
-    pdf_url="https://example.org/paper.pdf",
-    abstract="We show 50% less latency; costs fall by $3 per node_id.",
-)
+TRICKY = {
+    "title": "Sharding & Consistency: 100% of $5 at O(n_1) {braces} ~ Größe #1 in DHTs",
+    "authors": "Paul Erdős\nJosé Müller-Ñúñez\nBarnes and Noble Research",
+    "kind": PaperKind.ARTICLE,
+    "venue": "Journal of Things & Stuff",
+    "year": 2024,
+    "doi": "10.1145/1234567.8910_11",
+    "arxiv_id": "2401.01234",
+    "url": "https://example.org/paper?id=1&x=%20",
+    "pdf_url": "https://example.org/paper.pdf",
+    "abstract": "We show 50% less latency; costs fall by $3 per node_id.",
+}
 
 
 def test_export_escapes_latex_and_round_trips_through_bibtexparser(make_paper):
@@ -30,7 +30,9 @@ def test_export_escapes_latex_and_round_trips_through_bibtexparser(make_paper):
     (entry,) = library.entries
     assert entry.entry_type == "article"
     raw = {field.key: field.value for field in entry.fields}
-    assert r"Sharding {\&} Consistency: 100{\%} of {\$}5 at O(n{\_}1) {\{}braces{\}}" in raw["title"]
+    assert (
+        r"Sharding {\&} Consistency: 100{\%} of {\$}5 at O(n{\_}1) {\{}braces{\}}" in raw["title"]
+    )
     assert r"Gr{\"o}{\ss}e" in raw["title"]
     assert "{DHTs}" in raw["title"]  # capitals protected from citation styles
     assert raw["doi"] == "10.1145/1234567.8910_11"  # identifiers stay verbatim
@@ -44,15 +46,20 @@ def test_export_escapes_latex_and_round_trips_through_bibtexparser(make_paper):
 
 
 def test_keys_are_readable_and_unique(make_paper):
-    first = make_paper(title="In Search of an Understandable Consensus Algorithm",
-                       authors="Diego Ongaro\nJohn Ousterhout", year=2014)  # fmt: skip
+    first = make_paper(
+        title="In Search of an Understandable Consensus Algorithm",
+        authors="Diego Ongaro\nJohn Ousterhout",
+        year=2014,
+    )
     second = make_paper(title="In Search of Something Else", authors="Diego Ongaro", year=2014)
     library = bibtexparser.parse_string(papers_to_bibtex([first, second, first]))
     assert [entry.key for entry in library.entries] == ["ongaro2014search", "ongaro2014searcha"]
 
 
 def test_session_and_series_reading_lists_download_as_bibtex(client, make_session, make_paper):
-    shared = make_paper(title="Paxos Made Simple", authors="Leslie Lamport", doi="10.1145/568425.568433")
+    shared = make_paper(
+        title="Paxos Made Simple", authors="Leslie Lamport", doi="10.1145/568425.568433"
+    )
     first = make_session(number=1, papers=2)
     ReadingListEntry.objects.create(session=first, paper=shared, position=3)
     second = make_session(number=2, days=21)
@@ -170,13 +177,15 @@ def test_an_entry_is_never_half_saved(make_session, monkeypatch):
 
 @pytest.mark.parametrize(
     ("text", "key", "words"),
-    [("@article{, title={No key}}", "(entry on line 1)", "no key"),
-     ("@article{notitle, author={X}}", "notitle", "no title"),
-     ("@article{twice, title={A}}\n@article{twice, title={B}}", "twice", "twice"),
-     ("Lamport, L. Paxos made simple. 2001.", "(text on line 1)", "not a BibTeX entry"),
-     ("@article{dupfield, title={A}, title={B}}", "dupfield", "Duplicate field")],
+    [
+        ("@article{, title={No key}}", "(entry on line 1)", "no key"),
+        ("@article{notitle, author={X}}", "notitle", "no title"),
+        ("@article{twice, title={A}}\n@article{twice, title={B}}", "twice", "twice"),
+        ("Lamport, L. Paxos made simple. 2001.", "(text on line 1)", "not a BibTeX entry"),
+        ("@article{dupfield, title={A}, title={B}}", "dupfield", "Duplicate field"),
+    ],
     ids=["no-key", "no-title", "duplicate-key", "plain-text", "duplicate-field"],
-)  # fmt: skip
+)
 def test_malformed_bibtex_is_reported_per_entry(text, key, words):
     _, problems = parse_bibtex(text)
     assert [problem.key for problem in problems] == [key]

@@ -23,11 +23,18 @@ def _events(response):
 
 
 def test_series_calendar_has_every_published_session_in_its_zone(client, series, make_session):
-    winter = make_session(number=1, papers=2, title="Raft",
-                          starts_at=localize(datetime(2026, 1, 13, 19, 0), BERLIN),
-                          ends_at=localize(datetime(2026, 1, 13, 21, 0), BERLIN))  # fmt: skip
-    summer = make_session(number=2, starts_at=localize(datetime(2026, 7, 14, 19, 0), BERLIN),
-                          ends_at=localize(datetime(2026, 7, 14, 21, 0), BERLIN))  # fmt: skip
+    winter = make_session(
+        number=1,
+        papers=2,
+        title="Raft",
+        starts_at=localize(datetime(2026, 1, 13, 19, 0), BERLIN),
+        ends_at=localize(datetime(2026, 1, 13, 21, 0), BERLIN),
+    )
+    summer = make_session(
+        number=2,
+        starts_at=localize(datetime(2026, 7, 14, 19, 0), BERLIN),
+        ends_at=localize(datetime(2026, 7, 14, 21, 0), BERLIN),
+    )
     make_session(number=3, published=False)
 
     calendar, events = _events(client.get("/club/distributed-systems/calendar.ics"))
@@ -54,8 +61,10 @@ def test_series_calendar_has_every_published_session_in_its_zone(client, series,
 
 
 def test_vtimezone_offsets_match_the_real_changes(client, series, make_session):
-    make_session(starts_at=localize(datetime(2026, 6, 2, 19, 0), BERLIN),
-                 ends_at=localize(datetime(2026, 6, 2, 21, 0), BERLIN))  # fmt: skip
+    make_session(
+        starts_at=localize(datetime(2026, 6, 2, 19, 0), BERLIN),
+        ends_at=localize(datetime(2026, 6, 2, 21, 0), BERLIN),
+    )
     calendar, _ = _events(client.get("/club/distributed-systems/calendar.ics"))
     (zone,) = calendar.walk("VTIMEZONE")
     changes = {
@@ -106,11 +115,16 @@ def test_session_calendar_for_an_email_attachment(make_session):
 
 @pytest.mark.parametrize(
     "url",
-    ["/club/distributed-systems/calendar.ics", "/club/distributed-systems/1/session.ics",
-     "/club/distributed-systems/reading-list.bib", "/club/distributed-systems/1/reading-list.bib",
-     "/club/distributed-systems/feed.atom", "/club/feed.rss"],
+    [
+        "/club/distributed-systems/calendar.ics",
+        "/club/distributed-systems/1/session.ics",
+        "/club/distributed-systems/reading-list.bib",
+        "/club/distributed-systems/1/reading-list.bib",
+        "/club/distributed-systems/feed.atom",
+        "/club/feed.rss",
+    ],
     ids=["series-ics", "session-ics", "series-bib", "session-bib", "series-atom", "club-rss"],
-)  # fmt: skip
+)
 def test_repeat_request_is_answered_304_until_something_changes(client, make_session, url):
     session = make_session(number=1, papers=1)
     first = client.get(url)
@@ -165,11 +179,15 @@ def test_a_paper_edit_moves_last_modified(client, make_session):
 
 @pytest.mark.parametrize(
     "url",
-    ["/club/nope/calendar.ics", "/club/distributed-systems/2/session.ics",
-     "/club/distributed-systems/3/session.ics", "/club/nope/1/session.ics",
-     "/club/distributed-systems/99999999999999999999999/session.ics"],
+    [
+        "/club/nope/calendar.ics",
+        "/club/distributed-systems/2/session.ics",
+        "/club/distributed-systems/3/session.ics",
+        "/club/nope/1/session.ics",
+        "/club/distributed-systems/99999999999999999999999/session.ics",
+    ],
     ids=["unknown-series", "unknown-number", "draft", "unknown-series-number", "huge-number"],
-)  # fmt: skip
+)
 def test_unknown_or_unpublished_calendars_are_404(client, make_session, url):
     make_session(number=1)
     make_session(number=3, published=False)

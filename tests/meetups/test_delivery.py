@@ -30,9 +30,12 @@ def session(make_session, make_paper):
 
     starts_at = (timezone.now() + timedelta(days=5)).replace(minute=0, second=0, microsecond=0)
     session = make_session(
-        number=20, title="DHT security", starts_at=starts_at,
-        description="Why **Sybil** attacks matter.", online_url="https://meet.example.org/dht",
-    )  # fmt: skip
+        number=20,
+        title="DHT security",
+        starts_at=starts_at,
+        description="Why **Sybil** attacks matter.",
+        online_url="https://meet.example.org/dht",
+    )
     sybil = make_paper(title="The Sybil Attack", doi="10.1007/3-540-45748-8_24")
     kademlia = make_paper(title="Kademlia", arxiv_id="0000.00001")
     ReadingListEntry.objects.create(session=session, paper=sybil, position=1, presenter="Ada")
@@ -58,13 +61,19 @@ def test_every_confirmed_subscriber_gets_text_html_and_the_calendar(
     assert sorted(sink.recipients()) == ["ada@example.org", "grace@example.org"]
     assert sink.connections == 1  # one connection for the whole list
     message = next(m for m in sink.messages if m["To"] == "ada@example.org")
-    assert message["Subject"] == f"20th Distributed Systems Paper Club: DHT security — {session.date_text}"
+    assert (
+        message["Subject"]
+        == f"20th Distributed Systems Paper Club: DHT security — {session.date_text}"
+    )
     assert message["From"] == "club@127.0.0.1"
     unsubscribe = message["List-Unsubscribe"]
     assert unsubscribe.startswith("<http://127.0.0.1:8000/club/subscriptions/unsubscribe/")
     assert unsubscribe.endswith("/>") and "\n" not in unsubscribe and "=?" not in unsubscribe
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert message["List-Id"] == '"Distributed Systems Paper Club" <distributed-systems.club.127.0.0.1>'
+    assert (
+        message["List-Id"]
+        == '"Distributed Systems Paper Club" <distributed-systems.club.127.0.0.1>'
+    )
 
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
@@ -101,7 +110,9 @@ def test_every_confirmed_subscriber_gets_text_html_and_the_calendar(
         path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 200
-    assert Subscription.objects.get(email="ada@example.org").status == SubscriptionStatus.UNSUBSCRIBED
+    assert (
+        Subscription.objects.get(email="ada@example.org").status == SubscriptionStatus.UNSUBSCRIBED
+    )
 
 
 def test_refusals_and_a_dropped_connection_end_with_one_message_each(
@@ -132,7 +143,9 @@ def test_refusals_and_a_dropped_connection_end_with_one_message_each(
     assert runs == 3  # reader3 needed two retries
 
     permanent = {"reader5@example.org", "reader31@example.org"}
-    assert Counter(sink.recipients()) == {address: 1 for address in addresses if address not in permanent}
+    assert Counter(sink.recipients()) == {
+        address: 1 for address in addresses if address not in permanent
+    }
     failed = dict(
         announcement.deliveries.filter(status=DeliveryStatus.FAILED).values_list(
             "subscription__email", "last_error"
@@ -140,7 +153,9 @@ def test_refusals_and_a_dropped_connection_end_with_one_message_each(
     )
     assert set(failed) == permanent
     assert all(error.startswith("550 5.1.1 No such mailbox") for error in failed.values())
-    retried = Delivery.objects.get(announcement=announcement, subscription__email="reader3@example.org")
+    retried = Delivery.objects.get(
+        announcement=announcement, subscription__email="reader3@example.org"
+    )
     assert (retried.status, retried.attempts, retried.last_error) == (DeliveryStatus.SENT, 3, "")
     announcement.refresh_from_db()
     assert announcement.status == AnnouncementStatus.FINISHED
@@ -194,25 +209,30 @@ def test_an_unreachable_server_loses_nothing(settings, session, make_subscriptio
     assert scheduled.run_after > timezone.now() + timedelta(seconds=30)
 
 
-def test_an_address_that_unsubscribes_while_queued_is_skipped(settings, smtp_server, session,
-                                                               make_subscription, series):  # fmt: skip
+def test_an_address_that_unsubscribes_while_queued_is_skipped(
+    settings, smtp_server, session, make_subscription, series
+):
     _subscribers(make_subscription, 3)
     announcement = announcement_create(session=session)  # database backend: not sent yet
     subscription_unsubscribe(series_id=series.pk, email="reader1@example.org")
     send_announcement.call(announcement.pk, str(announcement.run_token))
-    assert sorted(smtp_server.handler.recipients()) == ["reader0@example.org", "reader2@example.org"]
+    assert sorted(smtp_server.handler.recipients()) == [
+        "reader0@example.org",
+        "reader2@example.org",
+    ]
     skipped = announcement.deliveries.get(status=DeliveryStatus.SKIPPED)
     assert skipped.subscription.email == "reader1@example.org"
 
 
-def test_running_again_sends_only_what_is_pending(immediate_tasks, smtp_server, session,
-                                                   make_subscription):  # fmt: skip
+def test_running_again_sends_only_what_is_pending(
+    immediate_tasks, smtp_server, session, make_subscription
+):
     _subscribers(make_subscription, 4)
     announcement = announcement_create(session=session)
     assert len(smtp_server.handler.messages) == 4
-    Delivery.objects.filter(announcement=announcement, subscription__email="reader2@example.org").update(
-        status=DeliveryStatus.PENDING
-    )
+    Delivery.objects.filter(
+        announcement=announcement, subscription__email="reader2@example.org"
+    ).update(status=DeliveryStatus.PENDING)
     Announcement.objects.filter(pk=announcement.pk).update(status=AnnouncementStatus.SENDING)
     assert announcement_resume(announcement=announcement)
     assert Counter(smtp_server.handler.recipients())["reader2@example.org"] == 2
@@ -253,7 +273,9 @@ def test_a_run_queues_its_successor_before_sending_and_hands_over_when_done(
     assert send_announcement.call(announcement.pk, token)["result"] == "finished"
 
 
-def test_a_second_run_waits_for_the_lease_and_a_stale_one_stops(settings, session, make_subscription):
+def test_a_second_run_waits_for_the_lease_and_a_stale_one_stops(
+    settings, session, make_subscription
+):
     settings.ANNOUNCEMENT_LEASE_SECONDS = 120
     _subscribers(make_subscription, 2)
     announcement = announcement_create(session=session)
@@ -272,8 +294,9 @@ def test_a_second_run_waits_for_the_lease_and_a_stale_one_stops(settings, sessio
     assert set(announcement.deliveries.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
 
 
-def test_a_dead_workers_lease_runs_out_and_the_next_run_takes_over(settings, smtp_server, session,
-                                                                    make_subscription):  # fmt: skip
+def test_a_dead_workers_lease_runs_out_and_the_next_run_takes_over(
+    settings, smtp_server, session, make_subscription
+):
     _subscribers(make_subscription, 3)
     announcement = announcement_create(session=session)
     Announcement.objects.filter(pk=announcement.pk).update(

@@ -12,10 +12,14 @@ from meetups.models import Session
 @pytest.fixture
 def mailing(make_session):
     session = make_session(
-        number=20, title="DHT security — “Sybil” edition", days=5, papers=2,
+        number=20,
+        title="DHT security — “Sybil” edition",
+        days=5,
+        papers=2,
         # An organizer who types a marker must not break anybody's email.
-        description="Bring questions. html-body-0123 Date: Thu, 01 Jan 1970 00:00:00 +0000 ümlaut " + "long " * 40,
-    )  # fmt: skip
+        description="Bring questions. html-body-0123 Date: Thu, 01 Jan 1970 00:00:00 +0000 ümlaut "
+        + "long " * 40,
+    )
     session = Session.objects.for_display().get(pk=session.pk)
     subject = emails.announcement_subject(session)
     return emails.AnnouncementMailing(
@@ -35,8 +39,17 @@ def test_spliced_message_reads_the_same_as_one_built_by_the_library(mailing, pol
     fast = _parse(prepared.message(policy=policy).as_bytes())
     slow = _parse(emails.ClubEmail.message(prepared, policy=policy).as_bytes())
     assert policy.linesep.encode() in prepared.message(policy=policy).as_bytes()
-    for header in ["Subject", "From", "To", "List-Id", "List-Unsubscribe", "List-Unsubscribe-Post",
-                   "List-Archive", "MIME-Version", "Content-Type"]:  # fmt: skip
+    for header in [
+        "Subject",
+        "From",
+        "To",
+        "List-Id",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "List-Archive",
+        "MIME-Version",
+        "Content-Type",
+    ]:
         assert str(fast[header]).split(";")[0] == str(slow[header]).split(";")[0], header
     assert fast["Message-ID"] and fast["Message-ID"] != slow["Message-ID"]
     assert fast["Date"].datetime

@@ -8,10 +8,15 @@ from django.utils import timezone
 
 
 @pytest.mark.parametrize(
-    "url", ["/club/feed.atom", "/club/feed.rss", "/club/distributed-systems/feed.atom",
-            "/club/distributed-systems/feed.rss"],
+    "url",
+    [
+        "/club/feed.atom",
+        "/club/feed.rss",
+        "/club/distributed-systems/feed.atom",
+        "/club/distributed-systems/feed.rss",
+    ],
     ids=["club-atom", "club-rss", "series-atom", "series-rss"],
-)  # fmt: skip
+)
 def test_session_feeds_parse_and_carry_the_session(client, make_session, make_series, url):
     session = make_session(number=20, title="DHT security", papers=2, tags=["dht"])
     session.cancel(reason="Room double-booked.")
@@ -49,12 +54,12 @@ def test_sessions_join_the_home_page_with_the_next_ones_on_top(client, make_sess
 
     response = client.get("/")
     html = response.content.decode()
-    coming_up = html[html.index("Coming up"):html.index('id="latest-heading"')]
+    coming_up = html[html.index("Coming up") : html.index('id="latest-heading"')]
     assert coming_up.index("Soon") < coming_up.index("Later")
     assert "Long ago" not in coming_up and "Unannounced" not in html
     assert soon.when_text in coming_up
     assert f'datetime="{soon.starts_at.isoformat()}"' in coming_up
-    assert "2nd Distributed Systems Paper Club: Soon" in html[html.index('id="latest-heading"'):]
+    assert "2nd Distributed Systems Paper Club: Soon" in html[html.index('id="latest-heading"') :]
 
 
 def test_sessions_appear_on_tag_pages_and_in_the_combined_feeds(client, make_session, make_post):
@@ -64,7 +69,9 @@ def test_sessions_appear_on_tag_pages_and_in_the_combined_feeds(client, make_ses
     assert "Kademlia" in page and "A DHT checklist" in page
     for url in ["/tags/dht/feed.atom", "/feeds/all.atom"]:
         feed = feedparser.parse(client.get(url).content)
-        assert "Session: 5th Distributed Systems Paper Club: Kademlia" in [e.title for e in feed.entries]
+        assert "Session: 5th Distributed Systems Paper Club: Kademlia" in [
+            e.title for e in feed.entries
+        ]
 
 
 def test_a_scheduled_publication_stays_hidden_until_its_time(client, make_session):

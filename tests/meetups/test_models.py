@@ -17,7 +17,10 @@ def test_number_is_filled_in_with_the_next_free_one(series, make_session):
 def test_a_taken_number_is_refused_with_the_reason(series, make_session):
     make_session(number=20)
     duplicate = Session(
-        series=series, number=20, starts_at=series.created_at, ends_at=series.created_at + timedelta(hours=1)
+        series=series,
+        number=20,
+        starts_at=series.created_at,
+        ends_at=series.created_at + timedelta(hours=1),
     )
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
@@ -74,9 +77,12 @@ def test_sequence_grows_when_time_place_or_status_change(make_session, change, g
 
 def test_a_changed_series_venue_moves_the_sequence_of_sessions_that_use_it(series, make_session):
     inherits = make_session()
-    own_room = make_session(venue_name="Their own room", venue_address="Elsewhere 1",
-                            venue_map_url="https://maps.example.org/1",
-                            online_url="https://meet.example.org/own")  # fmt: skip
+    own_room = make_session(
+        venue_name="Their own room",
+        venue_address="Elsewhere 1",
+        venue_map_url="https://maps.example.org/1",
+        online_url="https://meet.example.org/own",
+    )
     series.venue_name = "The new room"
     series.save()
     inherits.refresh_from_db()
@@ -107,22 +113,28 @@ def test_unknown_time_zone_is_refused(make_series):
 
 @pytest.mark.parametrize(
     ("given", "stored"),
-    [("10.1145/359545.359563", "10.1145/359545.359563"),
-     ("https://doi.org/10.1145/359545.359563", "10.1145/359545.359563"),
-     ("doi: 10.1109/ICPADS.2007.4447808", "10.1109/ICPADS.2007.4447808")],
+    [
+        ("10.1145/359545.359563", "10.1145/359545.359563"),
+        ("https://doi.org/10.1145/359545.359563", "10.1145/359545.359563"),
+        ("doi: 10.1109/ICPADS.2007.4447808", "10.1109/ICPADS.2007.4447808"),
+    ],
     ids=["bare", "url", "prefix"],
-)  # fmt: skip
+)
 def test_doi_is_normalized(make_paper, given, stored):
     assert make_paper(doi=given).doi == stored
 
 
 @pytest.mark.parametrize(
     ("given", "stored"),
-    [("1608.06696", "1608.06696"), ("arXiv:1608.06696v2", "1608.06696"),
-     ("https://arxiv.org/abs/1608.06696v1", "1608.06696"),
-     ("https://arxiv.org/pdf/1608.06696v3.pdf", "1608.06696"), ("cs/0112019", "cs/0112019")],
+    [
+        ("1608.06696", "1608.06696"),
+        ("arXiv:1608.06696v2", "1608.06696"),
+        ("https://arxiv.org/abs/1608.06696v1", "1608.06696"),
+        ("https://arxiv.org/pdf/1608.06696v3.pdf", "1608.06696"),
+        ("cs/0112019", "cs/0112019"),
+    ],
     ids=["bare", "prefixed-version", "abs-url", "pdf-url", "old-style"],
-)  # fmt: skip
+)
 def test_arxiv_id_is_normalized(make_paper, given, stored):
     assert make_paper(arxiv_id=given).arxiv_id == stored
 
@@ -163,8 +175,9 @@ def test_reading_list_keeps_order_and_a_paper_once(make_session, make_paper):
 
 
 def test_markdown_is_rendered_and_sanitized_on_save(make_session):
-    session = make_session(description="We read **Raft**.<script>alert(1)</script>",
-                           write_up="| a |\n|---|\n| b |")  # fmt: skip
+    session = make_session(
+        description="We read **Raft**.<script>alert(1)</script>", write_up="| a |\n|---|\n| b |"
+    )
     assert "<strong>Raft</strong>" in session.description_html
     assert "<script>" not in session.description_html
     assert "<table>" in session.write_up_html
@@ -191,7 +204,9 @@ def test_series_links_must_be_web_addresses(db, field):
 
     from meetups.models import Series
 
-    series = Series(name="Club", slug="club", time_zone="Europe/Berlin", **{field: "javascript:alert(1)"})
+    series = Series(
+        name="Club", slug="club", time_zone="Europe/Berlin", **{field: "javascript:alert(1)"}
+    )
     with pytest.raises(ValidationError) as error:
         series.full_clean()
     assert "http:// or https://" in str(error.value.message_dict[field])

@@ -4,11 +4,33 @@ from django.template import Context, Template
 from meetups.ordinals import ordinal
 
 CASES = {
-    0: "0th", 1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 10: "10th", 11: "11th", 12: "12th",
-    13: "13th", 14: "14th", 20: "20th", 21: "21st", 22: "22nd", 23: "23rd", 24: "24th",
-    100: "100th", 101: "101st", 102: "102nd", 103: "103rd", 111: "111th", 112: "112th",
-    113: "113th", 121: "121st", 211: "211th", 1001: "1001st", 1011: "1011th",
-}  # fmt: skip
+    0: "0th",
+    1: "1st",
+    2: "2nd",
+    3: "3rd",
+    4: "4th",
+    10: "10th",
+    11: "11th",
+    12: "12th",
+    13: "13th",
+    14: "14th",
+    20: "20th",
+    21: "21st",
+    22: "22nd",
+    23: "23rd",
+    24: "24th",
+    100: "100th",
+    101: "101st",
+    102: "102nd",
+    103: "103rd",
+    111: "111th",
+    112: "112th",
+    113: "113th",
+    121: "121st",
+    211: "211th",
+    1001: "1001st",
+    1011: "1011th",
+}
 
 
 @pytest.mark.parametrize(("number", "expected"), CASES.items(), ids=[str(n) for n in CASES])

@@ -19,7 +19,10 @@ def test_biweekly_berlin_series_stays_at_1900_local_across_both_changes(series):
 
     local_starts = [session.starts_at.astimezone(BERLIN) for session in created]
     assert {start.strftime("%A %H:%M") for start in local_starts} == {"Tuesday 19:00"}
-    assert all(b.date() - a.date() == timedelta(days=14) for a, b in zip(local_starts, local_starts[1:]))
+    assert all(
+        b.date() - a.date() == timedelta(days=14)
+        for a, b in zip(local_starts, local_starts[1:], strict=False)
+    )
     # In UTC the sessions move by an hour with the clocks: 18:00 in winter, 17:00 in summer.
     utc_hours = {start.date().isoformat(): start.astimezone(UTC).hour for start in local_starts}
     assert utc_hours["2026-03-17"] == 18  # last before the March change
@@ -28,7 +31,7 @@ def test_biweekly_berlin_series_stays_at_1900_local_across_both_changes(series):
     assert utc_hours["2026-10-27"] == 18  # first after it
     # So one interval is an hour short of 14 days and another an hour long.
     instants = [session.starts_at.astimezone(UTC) for session in created]
-    gaps = {b - a for a, b in zip(instants, instants[1:])}
+    gaps = {b - a for a, b in zip(instants, instants[1:], strict=False)}
     assert gaps == {timedelta(days=14), timedelta(days=14, hours=-1), timedelta(days=14, hours=1)}
     assert [s.number for s in created] == list(range(1, 25))
     assert all(s.ends_at - s.starts_at == timedelta(hours=2) for s in created)
@@ -36,12 +39,11 @@ def test_biweekly_berlin_series_stays_at_1900_local_across_both_changes(series):
 
 def test_scheduling_continues_after_the_latest_session_and_its_number(series, make_session):
     latest = make_session(
-        number=20, starts_at=localize(datetime(2026, 3, 17, 19, 0), BERLIN),
+        number=20,
+        starts_at=localize(datetime(2026, 3, 17, 19, 0), BERLIN),
         ends_at=localize(datetime(2026, 3, 17, 21, 0), BERLIN),
-    )  # fmt: skip
-    created = session_schedule_next(
-        series=series, count=2, now=datetime(2026, 3, 1, tzinfo=UTC)
     )
+    created = session_schedule_next(series=series, count=2, now=datetime(2026, 3, 1, tzinfo=UTC))
     assert [s.number for s in created] == [21, 22]
     assert [s.local_start.isoformat() for s in created] == [
         "2026-03-31T19:00:00+02:00",
@@ -52,9 +54,10 @@ def test_scheduling_continues_after_the_latest_session_and_its_number(series, ma
 
 def test_a_long_pause_keeps_the_rhythm_and_never_schedules_in_the_past(series, make_session):
     make_session(
-        number=5, starts_at=localize(datetime(2025, 1, 7, 19, 0), BERLIN),
+        number=5,
+        starts_at=localize(datetime(2025, 1, 7, 19, 0), BERLIN),
         ends_at=localize(datetime(2025, 1, 7, 21, 0), BERLIN),
-    )  # fmt: skip
+    )
     now = datetime(2026, 2, 4, 12, 0, tzinfo=UTC)  # a Wednesday
     (day,) = next_cadence_dates(series, count=1, now=now)
     assert day.weekday() == 1
@@ -73,10 +76,13 @@ def test_first_session_of_a_new_series_is_the_next_cadence_day(make_series):
 
 @pytest.mark.parametrize(
     ("weeks", "expected"),
-    [(1, "every Tuesday, 19:00 Europe/Berlin"), (2, "every other Tuesday, 19:00 Europe/Berlin"),
-     (3, "every 3 weeks on Tuesday, 19:00 Europe/Berlin")],
+    [
+        (1, "every Tuesday, 19:00 Europe/Berlin"),
+        (2, "every other Tuesday, 19:00 Europe/Berlin"),
+        (3, "every 3 weeks on Tuesday, 19:00 Europe/Berlin"),
+    ],
     ids=["weekly", "biweekly", "three-weekly"],
-)  # fmt: skip
+)
 def test_cadence_in_words(make_series, weeks, expected):
     assert make_series(cadence_weeks=weeks).cadence_text == expected
 
@@ -99,10 +105,15 @@ def test_scheduled_sessions_are_published_or_drafts_as_asked(series):
 
 def test_duplicate_as_next_copies_the_plan_but_not_the_papers(series, make_session):
     original = make_session(
-        number=7, title="Raft", description="Figure 8.", papers=2, tags=["raft"],
+        number=7,
+        title="Raft",
+        description="Figure 8.",
+        papers=2,
+        tags=["raft"],
         starts_at=localize(datetime(2026, 5, 5, 18, 0), BERLIN),
-        ends_at=localize(datetime(2026, 5, 5, 20, 30), BERLIN), write_up="Done.",
-    )  # fmt: skip
+        ends_at=localize(datetime(2026, 5, 5, 20, 30), BERLIN),
+        write_up="Done.",
+    )
     copy = session_duplicate_as_next(session=original, now=datetime(2026, 5, 1, tzinfo=UTC))
     assert copy.number == 8
     assert copy.title == "Raft" and copy.description == "Figure 8."

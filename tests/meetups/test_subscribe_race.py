@@ -41,6 +41,9 @@ def test_twenty_identical_requests_at_once_make_one_subscription_and_one_email(
 
     assert set(answers) == {(200, f"{live_server.url}/club/{series.slug}/subscribe/sent/")}
     subscription = Subscription.objects.get()
-    assert (subscription.email, subscription.status) == ("Ada@example.org", SubscriptionStatus.PENDING)
+    assert (subscription.email, subscription.status) == (
+        "Ada@example.org",
+        SubscriptionStatus.PENDING,
+    )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["Ada@example.org"]

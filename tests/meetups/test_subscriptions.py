@@ -52,7 +52,7 @@ def test_subscribing_sends_one_confirmation_and_confirming_takes_a_button(client
     (message,) = mail.outbox
     assert message.to == ["Ada.Lovelace@example.org"]
     assert message.subject == "Confirm your subscription to Distributed Systems Paper Club"
-    (html, mimetype), = message.alternatives
+    ((html, mimetype),) = message.alternatives
     assert mimetype == "text/html"
     links = _links(message)
     assert links["confirm"] in html and links["unsubscribe"] in html
@@ -76,21 +76,31 @@ def test_subscribing_sends_one_confirmation_and_confirming_takes_a_button(client
 def test_the_answer_is_the_same_whatever_the_address_state(client, series, make_subscription):
     make_subscription("confirmed@example.org")
     make_subscription("pending@example.org", status=SubscriptionStatus.PENDING)
-    make_subscription("left@example.org", status=SubscriptionStatus.UNSUBSCRIBED,
-                      unsubscribed_at=timezone.now())  # fmt: skip
+    make_subscription(
+        "left@example.org", status=SubscriptionStatus.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+    )
     answers = set()
-    for email in ["new@example.org", "confirmed@example.org", "pending@example.org",
-                  "left@example.org"]:  # fmt: skip
+    for email in [
+        "new@example.org",
+        "confirmed@example.org",
+        "pending@example.org",
+        "left@example.org",
+    ]:
         response = _subscribe(client, series, email)
         page = client.get(response["Location"])
         answers.add((response.status_code, response["Location"], page.content))
     # A bot filling the trap field gets the same answer, and nothing happens.
     response = _subscribe(client, series, "bot@example.org", website="http://spam.example")
-    answers.add((response.status_code, response["Location"], client.get(response["Location"]).content))
+    answers.add(
+        (response.status_code, response["Location"], client.get(response["Location"]).content)
+    )
     assert len(answers) == 1
     assert not Subscription.objects.filter(email="bot@example.org").exists()
-    assert sorted(m.to[0] for m in mail.outbox) == ["left@example.org", "new@example.org",
-                                                   "pending@example.org"]  # fmt: skip
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "left@example.org",
+        "new@example.org",
+        "pending@example.org",
+    ]
 
 
 @pytest.mark.parametrize("trap", ["y" * 10_000, "spam\x00"], ids=["long", "nul"])
@@ -98,8 +108,11 @@ def test_whatever_fills_the_trap_gets_the_usual_answer(client, series, trap):
     person = _subscribe(client, series, "person@example.org")
     bot = _subscribe(client, series, "bot@example.org", website=trap)
 
-    assert (bot.status_code, bot["Location"]) == (person.status_code, person["Location"]) == (
-        302, f"/club/{series.slug}/subscribe/sent/")  # fmt: skip
+    assert (
+        (bot.status_code, bot["Location"])
+        == (person.status_code, person["Location"])
+        == (302, f"/club/{series.slug}/subscribe/sent/")
+    )
     assert not Subscription.objects.filter(email="bot@example.org").exists()
 
 
@@ -118,7 +131,9 @@ def test_a_bad_address_is_answered_next_to_the_field(client, series, email):
 
 def test_unknown_series_is_404(client, db):
     assert client.get("/club/no-such-club/subscribe/").status_code == 404
-    assert client.post("/club/no-such-club/subscribe/", {"email": "a@example.org"}).status_code == 404
+    assert (
+        client.post("/club/no-such-club/subscribe/", {"email": "a@example.org"}).status_code == 404
+    )
 
 
 def test_normalize_email_strips_and_lowercases_the_domain_only():
@@ -154,7 +169,9 @@ def test_database_refuses_a_second_subscription_for_the_same_address(series, mak
 
 def test_a_pending_address_gets_another_confirmation_only_after_a_while(series):
     now = timezone.now()
-    first = services.subscription_request(series=series, email="a@example.org", client_ip="1", now=now)
+    first = services.subscription_request(
+        series=series, email="a@example.org", client_ip="1", now=now
+    )
     again = services.subscription_request(
         series=series, email="a@example.org", client_ip="1", now=now + timedelta(minutes=5)
     )
@@ -182,12 +199,15 @@ def test_at_most_a_few_confirmations_per_address_per_day(series, make_series):
 
 def test_requests_per_client_address_are_limited_and_the_answer_does_not_change(client, series):
     limit = services.SUBSCRIBE_REQUESTS_PER_IP
-    answers = {_subscribe(client, series, f"person{n}@example.org")["Location"]
-               for n in range(limit + 3)}  # fmt: skip
+    answers = {
+        _subscribe(client, series, f"person{n}@example.org")["Location"] for n in range(limit + 3)
+    }
     assert answers == {f"/club/{series.slug}/subscribe/sent/"}
     assert Subscription.objects.count() == limit
     # Another client is not affected.
-    other = services.subscription_request(series=series, email="z@example.org", client_ip="10.9.9.9")
+    other = services.subscription_request(
+        series=series, email="z@example.org", client_ip="10.9.9.9"
+    )
     assert other == services.SubscribeOutcome.CONFIRMATION_QUEUED
 
 
@@ -202,9 +222,11 @@ def test_limits_live_in_the_shared_cache(series):
     # Another app server sharing the cache continues the same count.
     cache.incr(digest, 2)
     outcome = services.subscription_request(
-        series=series, email="a@example.org", client_ip="10.1.1.2",
+        series=series,
+        email="a@example.org",
+        client_ip="10.1.1.2",
         now=timezone.now() + timedelta(hours=1),
-    )  # fmt: skip
+    )
     assert outcome == services.SubscribeOutcome.ADDRESS_LIMITED
 
 
@@ -232,11 +254,15 @@ def test_a_failed_confirmation_email_lets_the_address_ask_again(series):
 # --- signed links ------------------------------------------------------------------------------
 
 
-def test_expired_and_tampered_confirmation_links_get_a_clear_page(client, series, make_subscription):
+def test_expired_and_tampered_confirmation_links_get_a_clear_page(
+    client, series, make_subscription
+):
     make_subscription("a@example.org", status=SubscriptionStatus.PENDING)
     token = tokens.confirm_token(series_id=series.pk, email="a@example.org")
     url = f"/club/subscriptions/confirm/{token}/"
-    with mock.patch("django.core.signing.time.time", return_value=timezone.now().timestamp() + 8 * 86400):
+    with mock.patch(
+        "django.core.signing.time.time", return_value=timezone.now().timestamp() + 8 * 86400
+    ):
         for method in (client.get, client.post):
             response = method(url)
             assert response.status_code == 410
@@ -274,7 +300,9 @@ def test_a_confirmation_link_older_than_an_unsubscribe_does_not_resubscribe(clie
     assert Subscription.objects.get().status == SubscriptionStatus.UNSUBSCRIBED
 
 
-def test_one_click_unsubscribe_works_without_csrf_or_login_and_repeats_harmlessly(series, make_subscription):
+def test_one_click_unsubscribe_works_without_csrf_or_login_and_repeats_harmlessly(
+    series, make_subscription
+):
     from django.test import Client
 
     make_subscription("a@example.org")
@@ -303,8 +331,9 @@ def test_unsubscribing_an_address_that_never_subscribed_reveals_nothing(client, 
     assert not Subscription.objects.exists()
 
 
-def test_manage_page_lists_every_series_of_the_address_and_switches_them(client, series, make_series,
-                                                                          make_subscription):  # fmt: skip
+def test_manage_page_lists_every_series_of_the_address_and_switches_them(
+    client, series, make_series, make_subscription
+):
     databases = make_series(name="Databases Reading Group", slug="databases")
     paused = make_series(name="Paused Club", slug="paused", active=False)
     make_subscription("ada@example.org")
@@ -321,18 +350,30 @@ def test_manage_page_lists_every_series_of_the_address_and_switches_them(client,
     response = client.post(url, {"series": series.pk, "action": "unsubscribe"})
     assert response.status_code == 302 and response["Location"] == url
     response = client.post(url, {"series": databases.pk, "action": "subscribe"}, follow=True)
-    assert "You now receive the announcements of Databases Reading Group" in response.content.decode()
-    states = dict(Subscription.objects.filter(email="ada@example.org").values_list("series__slug", "status"))
-    assert states == {"distributed-systems": "unsubscribed", "databases": "confirmed",
-                      "paused": "unsubscribed"}  # fmt: skip
+    assert (
+        "You now receive the announcements of Databases Reading Group" in response.content.decode()
+    )
+    states = dict(
+        Subscription.objects.filter(email="ada@example.org").values_list("series__slug", "status")
+    )
+    assert states == {
+        "distributed-systems": "unsubscribed",
+        "databases": "confirmed",
+        "paused": "unsubscribed",
+    }
 
 
 @pytest.mark.parametrize(
     "data",
-    [{}, {"series": "999999", "action": "subscribe"}, {"series": "x", "action": "subscribe"},
-     {"series": "1", "action": "explode"}, {"series": "1\x00", "action": "subscribe"}],
+    [
+        {},
+        {"series": "999999", "action": "subscribe"},
+        {"series": "x", "action": "subscribe"},
+        {"series": "1", "action": "explode"},
+        {"series": "1\x00", "action": "subscribe"},
+    ],
     ids=["empty", "unknown-series", "not-a-number", "bad-action", "nul"],
-)  # fmt: skip
+)
 def test_manage_page_answers_bad_posts_with_400(client, series, data):
     url = f"/club/subscriptions/manage/{tokens.manage_token(email='ada@example.org')}/"
     assert client.post(url, data).status_code == 400
@@ -354,9 +395,9 @@ def test_signed_link_pages_are_not_cached_or_indexed(client, series, make_subscr
         assert '<meta name="robots" content="noindex">' in response.content.decode()
 
 
-def test_manage_page_costs_the_same_for_one_and_many_series(client, series, make_series,
-                                                            make_subscription,
-                                                            django_assert_num_queries):  # fmt: skip
+def test_manage_page_costs_the_same_for_one_and_many_series(
+    client, series, make_series, make_subscription, django_assert_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,7 +25,9 @@ def _queries(client, url):
 
 
 def _json_ld(html):
-    match = re.search(r'<script type="application/ld\+json" nonce="[^"]*">(.*?)</script>', html, re.S)
+    match = re.search(
+        r'<script type="application/ld\+json" nonce="[^"]*">(.*?)</script>', html, re.S
+    )
     return json.loads(match.group(1))
 
 
@@ -55,10 +57,10 @@ def test_series_page_shows_cadence_next_upcoming_and_past_with_reading_lists(cli
 
     html = client.get("/club/distributed-systems/").content.decode()
     assert "Every other Tuesday, 19:00 Europe/Berlin" in html
-    next_block = html[html.index('id="next-heading"'):html.index('id="subscribe"')]
+    next_block = html[html.index('id="next-heading"') : html.index('id="subscribe"')]
     assert next_one.display_title in next_block and next_one.when_text in next_block
-    assert later.display_title in html[html.index('id="later-heading"'):]
-    past_block = html[html.index('id="past-heading"'):]
+    assert later.display_title in html[html.index('id="later-heading"') :]
+    past_block = html[html.index('id="past-heading"') :]
     for entry in past.reading_list.all():
         assert entry.paper.title in past_block
     assert "Cancelled: Room double-booked." in past_block
@@ -71,14 +73,18 @@ def test_series_page_shows_cadence_next_upcoming_and_past_with_reading_lists(cli
 def test_session_page_has_everything_a_visitor_needs(client, series, make_session, make_paper):
     previous = make_session(number=19, days=-30)
     session = make_session(
-        number=20, title="DHT security", write_up="We drew **many** rings.",
+        number=20,
+        title="DHT security",
+        write_up="We drew **many** rings.",
         starts_at=localize(datetime(2026, 11, 17, 19, 0), BERLIN),
         ends_at=localize(datetime(2026, 11, 17, 21, 0), BERLIN),
         online_url="https://meet.example.org/dht",
-    )  # fmt: skip
+    )
     following = make_session(number=21, days=400)
     sybil = make_paper(title="The Sybil Attack", doi="10.1007/3-540-45748-8_24")
-    kademlia = make_paper(title="Kademlia", arxiv_id="0000.00001", pdf_url="https://example.org/k.pdf")
+    kademlia = make_paper(
+        title="Kademlia", arxiv_id="0000.00001", pdf_url="https://example.org/k.pdf"
+    )
     ReadingListEntry.objects.create(session=session, paper=kademlia, position=2, note="Skim §4.")
     ReadingListEntry.objects.create(session=session, paper=sybil, position=1, presenter="Farah")
 
@@ -121,9 +127,13 @@ def test_drafts_are_visible_to_staff_only(staff_client, make_session):
     assert "only staff can see this page" in response.content.decode()
 
 
-def test_paper_library_lists_papers_with_their_sessions_and_filters(client, make_session, make_paper):
-    raft = make_paper(title="In Search of an Understandable Consensus Algorithm",
-                      authors="Diego Ongaro\nJohn Ousterhout")  # fmt: skip
+def test_paper_library_lists_papers_with_their_sessions_and_filters(
+    client, make_session, make_paper
+):
+    raft = make_paper(
+        title="In Search of an Understandable Consensus Algorithm",
+        authors="Diego Ongaro\nJohn Ousterhout",
+    )
     chord = make_paper(title="Chord", authors="Ion Stoica")
     unread = make_paper(title="Never read")
     draft_only = make_paper(title="Only on a draft")
@@ -137,7 +147,7 @@ def test_paper_library_lists_papers_with_their_sessions_and_filters(client, make
     html = client.get("/papers/").content.decode()
     assert "2 papers." in html
     assert "Chord" in html and unread.title not in html and draft_only.title not in html
-    raft_block = html[html.index(raft.title):]
+    raft_block = html[html.index(raft.title) :]
     assert "15th Distributed Systems Paper Club: Raft" in raft_block
     assert "19th Distributed Systems Paper Club: Overlays" in raft_block
 
@@ -157,7 +167,9 @@ def test_paper_library_lists_papers_with_their_sessions_and_filters(client, make
 def test_library_pagination_keeps_the_filter(client, make_session, make_paper):
     session = make_session(number=1, tags=["dht"])
     for number in range(25):
-        ReadingListEntry.objects.create(session=session, paper=make_paper(title=f"DHT paper {number:02}"))
+        ReadingListEntry.objects.create(
+            session=session, paper=make_paper(title=f"DHT paper {number:02}")
+        )
     html = client.get("/papers/?q=DHT&tag=dht").content.decode()
     assert 'href="?q=DHT&amp;tag=dht&amp;page=2"' in html
     assert client.get("/papers/?q=DHT&tag=dht&page=2").status_code == 200
@@ -177,12 +189,33 @@ def _add_sessions(make_session, make_paper, series, *, numbers, papers):
 
 @pytest.mark.parametrize(
     "url",
-    ["/club/", "/club/measured/", "/club/measured/1/", "/papers/", "/", "/tags/dht/",
-     "/club/feed.atom", "/club/measured/feed.rss", "/club/measured/calendar.ics",
-     "/club/measured/reading-list.bib", "/feeds/all.atom"],
-    ids=["club", "series", "session", "library", "home", "tag", "club-feed", "series-feed",
-         "calendar", "bibtex", "all-feed"],
-)  # fmt: skip
+    [
+        "/club/",
+        "/club/measured/",
+        "/club/measured/1/",
+        "/papers/",
+        "/",
+        "/tags/dht/",
+        "/club/feed.atom",
+        "/club/measured/feed.rss",
+        "/club/measured/calendar.ics",
+        "/club/measured/reading-list.bib",
+        "/feeds/all.atom",
+    ],
+    ids=[
+        "club",
+        "series",
+        "session",
+        "library",
+        "home",
+        "tag",
+        "club-feed",
+        "series-feed",
+        "calendar",
+        "bibtex",
+        "all-feed",
+    ],
+)
 def test_list_pages_cost_the_same_with_one_or_many_sessions(
     client, django_assert_num_queries, make_series, make_session, make_paper, url
 ):
@@ -209,12 +242,24 @@ def test_list_pages_cost_the_same_with_one_or_many_sessions(
 
 @pytest.mark.parametrize(
     "url",
-    ["/club/nope/", "/club/distributed-systems/99/", "/club/distributed-systems/0/",
-     "/club/distributed-systems/99999999999999999999999999/", "/club/distributed-systems/-1/",
-     "/club/distributed-systems/abc/", "/club/nope/1/", "/club/distributed-systems/?page=abc",
-     "/club/distributed-systems/?page=99", "/papers/?tag=no-such-tag", "/papers/?page=0",
-     "/papers/999999/", "/papers/99999999999999999999999999/", "/club/nope/feed.rss",
-     "/club/nope/reading-list.bib", "/club/distributed-systems/99/reading-list.bib"],
+    [
+        "/club/nope/",
+        "/club/distributed-systems/99/",
+        "/club/distributed-systems/0/",
+        "/club/distributed-systems/99999999999999999999999999/",
+        "/club/distributed-systems/-1/",
+        "/club/distributed-systems/abc/",
+        "/club/nope/1/",
+        "/club/distributed-systems/?page=abc",
+        "/club/distributed-systems/?page=99",
+        "/papers/?tag=no-such-tag",
+        "/papers/?page=0",
+        "/papers/999999/",
+        "/papers/99999999999999999999999999/",
+        "/club/nope/feed.rss",
+        "/club/nope/reading-list.bib",
+        "/club/distributed-systems/99/reading-list.bib",
+    ],
 )
 def test_unknown_things_are_404(client, make_session, url):
     make_session(number=1)
@@ -223,7 +268,14 @@ def test_unknown_things_are_404(client, make_session, url):
 
 @pytest.mark.parametrize(
     "query",
-    ["q=%00", "author=%00x", "q=" + "x" * 5000, "q=%E2%80%AE%F0%9F%98%80", "tag=", "page=1&q=a%25b"],
+    [
+        "q=%00",
+        "author=%00x",
+        "q=" + "x" * 5000,
+        "q=%E2%80%AE%F0%9F%98%80",
+        "tag=",
+        "page=1&q=a%25b",
+    ],
     ids=["nul", "nul-author", "long", "unicode", "empty-tag", "percent"],
 )
 def test_odd_library_queries_are_answered(client, make_session, query):

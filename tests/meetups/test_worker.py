@@ -47,10 +47,22 @@ class Worker:
     def __init__(self, env: dict, log: Path):
         self.log = log
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.2",
-             "--no-startup-delay", "--no-reload"],
-            cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--interval",
+                "0.2",
+                "--no-startup-delay",
+                "--no-reload",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
 
     def kill(self) -> None:
         """SIGKILL: no chance to finish the message in hand or to clean up."""
@@ -92,7 +104,9 @@ def start_worker(transactional_db, smtp_server, tmp_path):
 
 
 def _finished(announcement):
-    return lambda: Announcement.objects.get(pk=announcement.pk).status == AnnouncementStatus.FINISHED
+    return lambda: (
+        Announcement.objects.get(pk=announcement.pk).status == AnnouncementStatus.FINISHED
+    )
 
 
 @pytest.fixture

@@ -241,8 +241,13 @@ def test_anonymous_crawl_reaches_every_kind_and_every_page_is_whole(client, demo
     assert crawl.problems == []
     assert 304 not in crawl.statuses.values()
     kinds = set(crawl.content_types.values())
-    assert {"text/html", "application/rss+xml", "application/atom+xml", "text/calendar",
-            "application/x-bibtex"} <= kinds  # fmt: skip
+    assert {
+        "text/html",
+        "application/rss+xml",
+        "application/atom+xml",
+        "text/calendar",
+        "application/x-bibtex",
+    } <= kinds
     # Every published post, talk and session is reachable by following links.
     for model in (Post, Talk, Session):
         for item in model.objects.published():

@@ -215,7 +215,9 @@ def test_posts_to_every_page_are_refused_or_answered(client, site):
     problems = []
     for name, format_string, params in PATTERNS:
         url = _url(site, name, format_string, params)
-        response = _get(client, url, method="post", data={"q": "\x00", "page": "abc", "email": SCRIPT})
+        response = _get(
+            client, url, method="post", data={"q": "\x00", "page": "abc", "email": SCRIPT}
+        )
         problems.append(_problem(url, response))
     assert [problem for problem in problems if problem] == []
 
@@ -266,9 +268,14 @@ READER = "reader@example.org"
 def series(db):
     """A series with one pending subscriber: all the public forms need."""
     series = Series.objects.create(
-        name="Paper Club", slug="paper-club", time_zone="Europe/Berlin", cadence_weeks=2,
-        cadence_weekday=1, cadence_time=time(19, 0), venue_name="Room 3.14",
-    )  # fmt: skip
+        name="Paper Club",
+        slug="paper-club",
+        time_zone="Europe/Berlin",
+        cadence_weeks=2,
+        cadence_weekday=1,
+        cadence_time=time(19, 0),
+        venue_name="Room 3.14",
+    )
     Subscription.objects.create(series=series, email=READER)
     return series
 
@@ -313,7 +320,9 @@ def test_a_post_without_the_csrf_token_is_refused_not_a_crash(series):
     assert not Subscription.objects.filter(email="x@example.org").exists()
 
 
-@pytest.mark.parametrize("body", [{}, {"email": "x@example.org"}, {"email": ["a@example.org", "b"]}])
+@pytest.mark.parametrize(
+    "body", [{}, {"email": "x@example.org"}, {"email": ["a@example.org", "b"]}]
+)
 def test_hostile_posts_to_unknown_series_are_not_found(client, series, body):
     for slug in ("no-such-series", "a" * 5000, "%00"):
         assert client.post(f"/club/{slug}/subscribe/", body).status_code == 404
@@ -321,9 +330,19 @@ def test_hostile_posts_to_unknown_series_are_not_found(client, series, body):
 
 def test_a_post_as_json_or_without_a_body_is_the_form_again(client, series):
     url = f"/club/{series.slug}/subscribe/"
-    assert client.post(url, '{"email": "x@example.org"}', content_type="application/json").status_code == 200
-    assert client.post(url, b"", content_type="application/x-www-form-urlencoded").status_code == 200
-    assert client.post(url, b"email=%FF%FE%00", content_type="application/x-www-form-urlencoded").status_code == 200
+    assert (
+        client.post(url, '{"email": "x@example.org"}', content_type="application/json").status_code
+        == 200
+    )
+    assert (
+        client.post(url, b"", content_type="application/x-www-form-urlencoded").status_code == 200
+    )
+    assert (
+        client.post(
+            url, b"email=%FF%FE%00", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 200
+    )
     assert not Subscription.objects.filter(email="x@example.org").exists()
 
 
@@ -342,35 +361,47 @@ GARBAGE_TOKENS = {
 def test_garbage_links_are_bad_requests(client, series, kind, token):
     url = f"/club/subscriptions/{kind}/{token}/"
     # RFC 8058: the mail client posts exactly this body, with no cookie and no CSRF token.
-    one_click = client.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    one_click = client.post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert one_click.status_code in (400, 404)
     assert client.get(url).status_code in (400, 404)
 
 
 def test_a_link_of_one_kind_does_not_work_as_another(client, series):
     manage = tokens.manage_token(email=READER)
-    response = client.post(f"/club/subscriptions/unsubscribe/{manage}/", "List-Unsubscribe=One-Click",
-                           content_type="application/x-www-form-urlencoded")  # fmt: skip
+    response = client.post(
+        f"/club/subscriptions/unsubscribe/{manage}/",
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 400
     assert Subscription.objects.get(email=READER).status != "unsubscribed"
 
 
 @pytest.mark.parametrize("series_id", [0, -1, 99_999_999, 10**20])
 def test_a_genuine_link_to_a_series_that_is_gone_is_answered(client, series, series_id):
-    url = "/club/subscriptions/unsubscribe/{}/".format(
-        tokens.unsubscribe_token(series_id=series_id, email=READER)
+    url = f"/club/subscriptions/unsubscribe/{tokens.unsubscribe_token(series_id=series_id, email=READER)}/"
+    assert (
+        client.post(
+            url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+        ).status_code
+        == 200
     )
-    assert client.post(url, "List-Unsubscribe=One-Click",
-                       content_type="application/x-www-form-urlencoded").status_code == 200  # fmt: skip
     confirm = tokens.confirm_token(series_id=series_id, email=READER)
     assert client.post(f"/club/subscriptions/confirm/{confirm}/").status_code == 400
 
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"series": "abc", "action": "unsubscribe"}, {"series": "\x00", "action": "subscribe"},
-     {"series": "99999999999999999999", "action": "subscribe"}, {"series": "1", "action": "delete"},
-     {"series": "-1", "action": "unsubscribe"}],  # fmt: skip
+    [
+        {},
+        {"series": "abc", "action": "unsubscribe"},
+        {"series": "\x00", "action": "subscribe"},
+        {"series": "99999999999999999999", "action": "subscribe"},
+        {"series": "1", "action": "delete"},
+        {"series": "-1", "action": "unsubscribe"},
+    ],
     ids=["empty", "word", "nul", "huge", "bad-action", "negative"],
 )
 def test_hostile_manage_posts_change_nothing(client, series, body):

@@ -39,11 +39,14 @@ def test_a_tag_ranks_between_title_and_body(make_post):
 
 @pytest.mark.parametrize(
     "query, text",
-    [("punching", "How to punch holes in NATs."), ("punch", "Hole punching through NATs."),
-     ("handshakes", "One handshake, one round trip."),
-     ("replicated", "State machine replication.")],
+    [
+        ("punching", "How to punch holes in NATs."),
+        ("punch", "Hole punching through NATs."),
+        ("handshakes", "One handshake, one round trip."),
+        ("replicated", "State machine replication."),
+    ],
     ids=["punching-finds-punch", "punch-finds-punching", "plural", "verb-finds-noun"],
-)  # fmt: skip
+)
 def test_stemming_finds_other_forms_of_a_word(make_post, query, text):
     make_post(title="A post", body=text)
     assert titles(query) == ["A post"]
@@ -51,11 +54,15 @@ def test_stemming_finds_other_forms_of_a_word(make_post, query, text):
 
 @pytest.mark.parametrize(
     "query, text",
-    [("cafe", "Notes from the Café Central."), ("CAFÉ", "notes from the cafe central"),
-     ("creme brulee", "Crème brûlée at the conference dinner."),
-     ("Gödel", "Goedel? No: Godel, without the umlaut."), ("lodz", "A meetup in Łódź.")],
+    [
+        ("cafe", "Notes from the Café Central."),
+        ("CAFÉ", "notes from the cafe central"),
+        ("creme brulee", "Crème brûlée at the conference dinner."),
+        ("Gödel", "Goedel? No: Godel, without the umlaut."),
+        ("lodz", "A meetup in Łódź."),
+    ],
     ids=["plain-finds-accented", "accented-finds-plain", "several", "umlaut", "stroke"],
-)  # fmt: skip
+)
 def test_accents_and_case_do_not_matter(make_post, query, text):
     make_post(title="A post", body=text)
     assert titles(query) == ["A post"]
@@ -75,7 +82,7 @@ def test_snippet_highlights_matches_and_keeps_the_original_accents(make_post):
 
 
 def test_snippet_is_escaped_text_not_html(make_post):
-    make_post(title="Markup", body="Write `<b onclick=\"x()\">quic</b>` & see what happens.")
+    make_post(title="Markup", body='Write `<b onclick="x()">quic</b>` & see what happens.')
     [result] = search.search("quic")[0:1]
     assert "<b" not in result.snippet
     assert "&lt;b onclick=" in result.snippet
@@ -150,8 +157,10 @@ def test_talks_are_found_by_event_and_abstract(make_talk):
 
 
 def test_sessions_are_found_by_the_papers_they_read(make_session, make_paper):
-    raft = make_paper(title="In Search of an Understandable Consensus Algorithm",
-                      authors="Diego Ongaro\nJohn Ousterhout")  # fmt: skip
+    raft = make_paper(
+        title="In Search of an Understandable Consensus Algorithm",
+        authors="Diego Ongaro\nJohn Ousterhout",
+    )
     make_session(title="Consensus night", papers=[raft])
     results = search.search("understandable")[0:5]
     assert {(r.kind_label, r.title) for r in results} == {
@@ -186,13 +195,55 @@ def test_results_can_be_limited_to_one_kind(make_post, make_talk):
 
 
 HOSTILE = [
-    "", "   ", "x" * 10_000, "quic " * 3000, "!!!", "***", "'\"`", "' OR 1=1 --",
-    "'; DROP TABLE portal_searchdocument; --", '"', '"quic', 'quic"', "*", "quic*", "NEAR(",
-    "NEAR(quic raft)", "quic AND", "AND OR NOT", "-quic", "quic -raft", "title:quic", "^quic",
-    "(quic", "{quic}", "\\", "%", "_", "_quic_", "1.3", "e-mail", "\u202equic", "😀 quic",
-    "ﬁle", "İstanbul", "\ue000quic\ue001", "quic\x00raft", "\x00", "&&", "||", "!quic", "<->",
-    "quic:*", "a:1", "'", "''", "the", "\t\n", "ü" * 300,
-]  # fmt: skip
+    "",
+    "   ",
+    "x" * 10_000,
+    "quic " * 3000,
+    "!!!",
+    "***",
+    "'\"`",
+    "' OR 1=1 --",
+    "'; DROP TABLE portal_searchdocument; --",
+    '"',
+    '"quic',
+    'quic"',
+    "*",
+    "quic*",
+    "NEAR(",
+    "NEAR(quic raft)",
+    "quic AND",
+    "AND OR NOT",
+    "-quic",
+    "quic -raft",
+    "title:quic",
+    "^quic",
+    "(quic",
+    "{quic}",
+    "\\",
+    "%",
+    "_",
+    "_quic_",
+    "1.3",
+    "e-mail",
+    "\u202equic",
+    "😀 quic",
+    "ﬁle",
+    "İstanbul",
+    "\ue000quic\ue001",
+    "quic\x00raft",
+    "\x00",
+    "&&",
+    "||",
+    "!quic",
+    "<->",
+    "quic:*",
+    "a:1",
+    "'",
+    "''",
+    "the",
+    "\t\n",
+    "ü" * 300,
+]
 
 
 @pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
@@ -206,9 +257,18 @@ def test_hostile_queries_give_an_answer_never_an_error(make_post, query):
 def test_random_unicode_never_breaks_the_engine(make_post):
     make_post(title="Anything", body="Some text to match against.")
     rng = random.Random(2024)
-    alphabet = [chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x370, 0x400),
-                                 *range(0x2000, 0x2070), *range(0x3040, 0x30FF),
-                                 *range(0xE000, 0xE010), 0x1F600]]  # fmt: skip
+    alphabet = [
+        chr(c)
+        for c in [
+            *range(0x20, 0x7F),
+            *range(0xA0, 0x250),
+            *range(0x370, 0x400),
+            *range(0x2000, 0x2070),
+            *range(0x3040, 0x30FF),
+            *range(0xE000, 0xE010),
+            0x1F600,
+        ]
+    ]
     for _ in range(200):
         query = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
         results = search.search(query)
@@ -217,7 +277,7 @@ def test_random_unicode_never_breaks_the_engine(make_post):
 
 
 def test_query_terms_are_folded_deduplicated_and_limited():
-    assert search.query_terms("The Café AND café -- \"NEAR(\" x") == ["Cafe", "NEAR(", "x"]
+    assert search.query_terms('The Café AND café -- "NEAR(" x') == ["Cafe", "NEAR(", "x"]
     assert search.query_terms("the of and") == []
     assert len(search.query_terms(" ".join(f"word{n}" for n in range(50)))) == search.MAX_TERMS
     assert search.query_terms("a" * 10_000) == ["a" * search.MAX_QUERY_LENGTH]
@@ -235,7 +295,10 @@ def test_snippet_markup_is_balanced_whatever_the_markers():
     assert search.render_snippet(marked) == "&lt;a&gt;<mark>xy</mark>"
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="tests the SQLite FTS5 engine; runs when the suite runs on SQLite")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="tests the SQLite FTS5 engine; runs when the suite runs on SQLite",
+)
 def test_sqlite_keeps_the_fts5_table_in_step(make_post):
     post = make_post(title="Fencing tokens")
     table = search.FTS_TABLE
@@ -247,7 +310,10 @@ def test_sqlite_keeps_the_fts5_table_in_step(make_post):
         assert cursor.fetchone()[0] == 0
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="tests the SQLite FTS5 engine; runs when the suite runs on SQLite")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="tests the SQLite FTS5 engine; runs when the suite runs on SQLite",
+)
 def test_sqlite_triggers_lost_in_a_table_rebuild_come_back(make_post):
     make_post(title="Lease renewal")
     with connection.cursor() as cursor:
@@ -258,7 +324,10 @@ def test_sqlite_triggers_lost_in_a_table_rebuild_come_back(make_post):
     assert sorted(titles("lease")) == ["Lease expiry", "Lease renewal"]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="tests the PostgreSQL engine; runs when DATABASE_URL points at PostgreSQL (CI's second run)")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="tests the PostgreSQL engine; runs when DATABASE_URL points at PostgreSQL (CI's second run)",
+)
 def test_postgresql_stores_a_weighted_vector_with_a_gin_index(make_post):
     make_post(title="Quorum reads", body="Sloppy quorums.", tags=["dynamo"])
     vector = SearchDocument.objects.values_list("search_vector", flat=True).get()

@@ -34,8 +34,9 @@ def test_rebuild_of_one_kind_leaves_the_others_alone(make_post, make_talk):
     SearchDocument.objects.filter(kind="post").update(title="stale")
     call_command("rebuild_search_index", kind=["post"], stdout=StringIO())
     assert sorted(SearchDocument.objects.values_list("title", flat=True)) == [
-        "Bloom filters", "Bloom filters, live"
-    ]  # fmt: skip
+        "Bloom filters",
+        "Bloom filters, live",
+    ]
 
 
 def test_a_database_migrated_with_content_gets_its_index(make_post):
@@ -60,8 +61,10 @@ def test_migrating_restores_what_the_engine_needs(make_post):
     assert search.search("vector").count() == 1
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s",
-                           ["portal_searchdocument_vector_gin"])  # fmt: skip
+            cursor.execute(
+                "SELECT 1 FROM pg_indexes WHERE indexname = %s",
+                ["portal_searchdocument_vector_gin"],
+            )
             assert cursor.fetchone()
 
 

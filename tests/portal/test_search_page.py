@@ -55,10 +55,14 @@ def test_results_are_paginated_and_the_links_keep_the_query(client, make_post):
 
 @pytest.mark.parametrize(
     "params",
-    [{"q": "quic", "page": "99"}, {"q": "quic", "page": "abc"}, {"q": "quic", "kind": "nope"},
-     {"q": "quic", "kind": "\x00"}],
+    [
+        {"q": "quic", "page": "99"},
+        {"q": "quic", "page": "abc"},
+        {"q": "quic", "kind": "nope"},
+        {"q": "quic", "kind": "\x00"},
+    ],
     ids=["page-past-the-end", "page-not-a-number", "unknown-kind", "nul-kind"],
-)  # fmt: skip
+)
 def test_bad_pages_and_filters_are_404s(client, make_post, params):
     make_post(title="QUIC")
     assert client.get("/search/", params).status_code == 404
@@ -92,13 +96,24 @@ def _add_everything(make_post, make_talk, make_session, make_paper, number):
     paper = make_paper(title=f"Consensus paper {number}")
     make_post(title=f"Consensus post {number}", tags=["consensus", f"t{number}"])
     make_talk(title=f"Consensus talk {number}", tags=["consensus"])
-    make_session(title=f"Consensus {number}", papers=[paper], tags=["consensus"],
-                 starts_at=timezone.now() - timedelta(days=number + 1))  # fmt: skip
+    make_session(
+        title=f"Consensus {number}",
+        papers=[paper],
+        tags=["consensus"],
+        starts_at=timezone.now() - timedelta(days=number + 1),
+    )
 
 
-@pytest.mark.parametrize("params", [{"q": "consensus"}, {"q": "consensus", "kind": "paper"},
-                                    {"q": "consensus", "page": "2"}, {"q": "zyzzyva"}],
-                         ids=["all", "one-kind", "second-page", "no-match"])  # fmt: skip
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "consensus"},
+        {"q": "consensus", "kind": "paper"},
+        {"q": "consensus", "page": "2"},
+        {"q": "zyzzyva"},
+    ],
+    ids=["all", "one-kind", "second-page", "no-match"],
+)
 def test_queries_do_not_grow_with_the_data(
     client, make_post, make_talk, make_session, make_paper, django_assert_num_queries, params
 ):

@@ -35,7 +35,9 @@ def test_deploy_check_passes_with_production_variables():
 
 
 def test_deploy_check_fails_without_https():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "HTTPS": "false"})
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "HTTPS": "false"}
+    )
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stderr + result.stdout
 

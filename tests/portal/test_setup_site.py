@@ -7,7 +7,9 @@ from blog.models import Post
 pytestmark = pytest.mark.django_db
 
 
-def test_first_run_creates_organizer_and_demo_then_later_runs_change_nothing(settings, tmp_path, capsys):
+def test_first_run_creates_organizer_and_demo_then_later_runs_change_nothing(
+    settings, tmp_path, capsys
+):
     settings.VAR_DIR = tmp_path
     call_command("setup_site")
     first = capsys.readouterr().out

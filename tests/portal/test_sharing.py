@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from tests.portal.search_helpers import MetaTags
-from tests.portal.search_helpers import club, make_paper, make_session, make_talk  # noqa: F401
+from tests.portal.search_helpers import MetaTags, club, make_paper, make_session, make_talk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +25,22 @@ def site(settings, make_post, make_talk, make_session, make_paper):
 
 def pages(site):
     return [
-        "/", "/blog/", site["post"].get_absolute_url(), "/tags/", "/tags/quic/", "/feeds/",
-        "/search/?q=quic", "/talks/", site["talk"].get_absolute_url(), "/club/",
-        site["session"].series.get_absolute_url(), site["session"].get_absolute_url(),
-        "/papers/", site["paper"].get_absolute_url(), "/no-such-page/",
-    ]  # fmt: skip
+        "/",
+        "/blog/",
+        site["post"].get_absolute_url(),
+        "/tags/",
+        "/tags/quic/",
+        "/feeds/",
+        "/search/?q=quic",
+        "/talks/",
+        site["talk"].get_absolute_url(),
+        "/club/",
+        site["session"].series.get_absolute_url(),
+        site["session"].get_absolute_url(),
+        "/papers/",
+        site["paper"].get_absolute_url(),
+        "/no-such-page/",
+    ]
 
 
 def test_every_page_has_each_link_preview_tag_exactly_once(client, site):

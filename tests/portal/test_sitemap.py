@@ -42,10 +42,20 @@ def test_every_published_page_is_listed_with_its_last_change(
     session = make_session(title="Consensus", papers=[paper])
     entries = sitemap_entries(client)
     for path in [
-        "/", "/tags/", "/blog/", "/talks/", "/club/", "/papers/",
-        post.get_absolute_url(), talk.get_absolute_url(), session.get_absolute_url(),
-        paper.get_absolute_url(), session.series.get_absolute_url(), "/tags/raft/", "/tags/quic/",
-    ]:  # fmt: skip
+        "/",
+        "/tags/",
+        "/blog/",
+        "/talks/",
+        "/club/",
+        "/papers/",
+        post.get_absolute_url(),
+        talk.get_absolute_url(),
+        session.get_absolute_url(),
+        paper.get_absolute_url(),
+        session.series.get_absolute_url(),
+        "/tags/raft/",
+        "/tags/quic/",
+    ]:
         assert site_url + path in entries, path
     assert entries[site_url + post.get_absolute_url()] == f"{post.updated_at:%Y-%m-%d}"
     assert all(lastmod for lastmod in entries.values())

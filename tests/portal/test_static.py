@@ -20,7 +20,9 @@ def test_static_files_have_hashed_names_compression_and_far_future_caching(tmp_p
         stylesheet = re.search(r'href="(/static/portal/site\.[0-9a-f]{12}\.css)"', page)
         assert stylesheet, "the page should link the hashed stylesheet"
         assert (tmp_path / "static" / stylesheet.group(1).removeprefix("/static/")).exists()
-        assert (tmp_path / "static" / (stylesheet.group(1).removeprefix("/static/") + ".gz")).exists()
+        assert (
+            tmp_path / "static" / (stylesheet.group(1).removeprefix("/static/") + ".gz")
+        ).exists()
 
         # A fresh WhiteNoise instance sees the files collected above.
         served = WhiteNoiseMiddleware(lambda request: None)

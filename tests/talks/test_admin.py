@@ -13,13 +13,19 @@ pytestmark = pytest.mark.django_db
 
 def test_changelist_filters_by_year_event_and_tag(staff_client, make_talk):
     make_talk(
-        title="Brussels talk", event_name="FOSDEM 2024", city="Brussels",
-        date=timezone.datetime(2024, 2, 4).date(), tags=["quic"],
+        title="Brussels talk",
+        event_name="FOSDEM 2024",
+        city="Brussels",
+        date=timezone.datetime(2024, 2, 4).date(),
+        tags=["quic"],
     )
     make_talk(
-        title="Berlin talk", event_name="PWL Berlin", city="Berlin",
-        date=timezone.datetime(2025, 5, 1).date(), tags=["raft"],
-    )  # fmt: skip
+        title="Berlin talk",
+        event_name="PWL Berlin",
+        city="Berlin",
+        date=timezone.datetime(2025, 5, 1).date(),
+        tags=["raft"],
+    )
 
     raft = Talk.objects.get(title="Berlin talk").tags.get()
     by_tag = staff_client.get("/admin/talks/talk/", {"tags__id__exact": raft.pk})
@@ -75,13 +81,25 @@ def test_saving_the_change_form_again_keeps_the_stored_pdf(staff_client, make_ta
     talk = make_talk(slug="kept", date=timezone.datetime(2024, 2, 4).date())
     talk.slides_file.save("x.pdf", ContentFile(pdf_bytes))
     data = {
-        "title": "Renamed title", "slug": "kept", "abstract": talk.abstract, "tags": "",
-        "language": "en", "event_name": talk.event_name, "event_url": "", "date": "2024-02-04",
-        "city": talk.city, "slides_url": "", "recording_url": "", "writeup_url": "",
-        "published_at_0": "", "published_at_1": "",
-        "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0",
-        "co_speakers-TOTAL_FORMS": "0", "co_speakers-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "title": "Renamed title",
+        "slug": "kept",
+        "abstract": talk.abstract,
+        "tags": "",
+        "language": "en",
+        "event_name": talk.event_name,
+        "event_url": "",
+        "date": "2024-02-04",
+        "city": talk.city,
+        "slides_url": "",
+        "recording_url": "",
+        "writeup_url": "",
+        "published_at_0": "",
+        "published_at_1": "",
+        "links-TOTAL_FORMS": "0",
+        "links-INITIAL_FORMS": "0",
+        "co_speakers-TOTAL_FORMS": "0",
+        "co_speakers-INITIAL_FORMS": "0",
+    }
 
     response = staff_client.post(f"/admin/talks/talk/{talk.pk}/change/", data)
 

@@ -29,7 +29,9 @@ def test_demo_covers_what_a_visitor_should_see(demo_talks):
     assert len({talk.event_name for talk in published}) >= 4
     assert len({talk.date.year for talk in published}) >= 2
     assert published.filter(date__gte=today).exists()
-    assert any(talk.recording_embed and talk.recording_embed.provider == "youtube" for talk in published)
+    assert any(
+        talk.recording_embed and talk.recording_embed.provider == "youtube" for talk in published
+    )
     with_post = published.get(writeup_post__isnull=False)
     assert with_post.writeup_post.slug == demo.WRITEUP_POST_SLUG
     for talk in demo_talks:

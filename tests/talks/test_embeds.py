@@ -7,21 +7,38 @@ from talks.embeds import RecordingEmbed, recording_embed
     ("url", "expected"),
     [
         ("https://www.youtube.com/watch?v=abcdefghijk", RecordingEmbed("youtube", "abcdefghijk")),
-        ("https://youtube.com/watch?v=abcdefghijk&t=1m30s", RecordingEmbed("youtube", "abcdefghijk", 90)),
+        (
+            "https://youtube.com/watch?v=abcdefghijk&t=1m30s",
+            RecordingEmbed("youtube", "abcdefghijk", 90),
+        ),
         ("https://m.youtube.com/watch?v=abc_def-123", RecordingEmbed("youtube", "abc_def-123")),
         ("https://youtu.be/abcdefghijk?t=42", RecordingEmbed("youtube", "abcdefghijk", 42)),
         ("https://www.youtube.com/live/abcdefghijk", RecordingEmbed("youtube", "abcdefghijk")),
         ("https://www.youtube.com/embed/abcdefghijk", RecordingEmbed("youtube", "abcdefghijk")),
-        ("https://www.youtube-nocookie.com/embed/abcdefghijk", RecordingEmbed("youtube", "abcdefghijk")),
+        (
+            "https://www.youtube-nocookie.com/embed/abcdefghijk",
+            RecordingEmbed("youtube", "abcdefghijk"),
+        ),
         ("https://vimeo.com/123456789", RecordingEmbed("vimeo", "123456789")),
         ("https://vimeo.com/channels/staffpicks/123456789", RecordingEmbed("vimeo", "123456789")),
-        ("https://player.vimeo.com/video/123456789#t=2m", RecordingEmbed("vimeo", "123456789", 120)),
+        (
+            "https://player.vimeo.com/video/123456789#t=2m",
+            RecordingEmbed("vimeo", "123456789", 120),
+        ),
     ],
     ids=[
-        "watch", "watch-with-time", "mobile", "short-link", "live", "embed", "nocookie",
-        "vimeo", "vimeo-channel", "vimeo-player",
+        "watch",
+        "watch-with-time",
+        "mobile",
+        "short-link",
+        "live",
+        "embed",
+        "nocookie",
+        "vimeo",
+        "vimeo-channel",
+        "vimeo-player",
     ],
-)  # fmt: skip
+)
 def test_youtube_and_vimeo_links_become_players(url, expected):
     assert recording_embed(url) == expected
 
@@ -41,9 +58,17 @@ def test_youtube_and_vimeo_links_become_players(url, expected):
         "http://[::1",
     ],
     ids=[
-        "other-host", "playlist", "bad-id", "injected-id", "look-alike-host", "vimeo-private",
-        "vimeo-showcase", "script", "empty", "broken",
+        "other-host",
+        "playlist",
+        "bad-id",
+        "injected-id",
+        "look-alike-host",
+        "vimeo-private",
+        "vimeo-showcase",
+        "script",
+        "empty",
+        "broken",
     ],
-)  # fmt: skip
+)
 def test_anything_else_stays_a_plain_link(url):
     assert recording_embed(url) is None

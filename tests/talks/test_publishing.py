@@ -87,14 +87,18 @@ def test_published_talk_renamed_leaves_a_redirect(client, make_talk):
     talk.slug = "new-name"
     talk.save()
 
-    assert Redirect.objects.filter(old_path="/talks/old-name/", new_path="/talks/new-name/").exists()
+    assert Redirect.objects.filter(
+        old_path="/talks/old-name/", new_path="/talks/new-name/"
+    ).exists()
     response = client.get("/talks/old-name/")
     assert response.status_code == 301
     assert response["Location"] == "/talks/new-name/"
 
 
 def test_abstract_goes_through_the_shared_sanitizing_pipeline(make_talk):
-    talk = make_talk(abstract="Hello *world*.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))")
+    talk = make_talk(
+        abstract="Hello *world*.\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1))"
+    )
 
     assert "<em>world</em>" in talk.abstract_html
     assert "<script" not in talk.abstract_html

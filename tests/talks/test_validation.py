@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import PdfParser
 
-from talks.models import Talk
 from portal.fields import validate_web_url
+from talks.models import Talk
 from talks.validators import MAX_SLIDES_BYTES, validate_slides_pdf
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,9 @@ def test_a_file_over_50_mb_is_refused_without_reading_it():
     with pytest.raises(ValidationError) as error:
         validate_slides_pdf(upload)
     assert error.value.code == "too_large"
-    assert "This file is 50.0 MB; slides may be at most 50.0 MB." == " ".join(
-        error.value.messages[0].split()
+    assert (
+        " ".join(error.value.messages[0].split())
+        == "This file is 50.0 MB; slides may be at most 50.0 MB."
     )
 
 
@@ -162,9 +163,7 @@ def _field_errors(html: str, field: str) -> str:
 def test_admin_accepts_a_pdf(staff_client, pdf_bytes):
     upload = SimpleUploadedFile("my slides.pdf", pdf_bytes, "application/pdf")
 
-    response = staff_client.post(
-        "/admin/talks/talk/add/", _admin_form_data(slides_file=upload)
-    )
+    response = staff_client.post("/admin/talks/talk/add/", _admin_form_data(slides_file=upload))
 
     assert response.status_code == 302, response.text
     talk = Talk.objects.get(slug="uploaded-talk")
@@ -198,6 +197,8 @@ def test_admin_refuses_a_javascript_link_next_to_the_field(staff_client):
     )
 
     assert response.status_code == 200
-    assert "“javascript:” addresses are not allowed" in _field_errors(response.text, "recording_url")
+    assert "“javascript:” addresses are not allowed" in _field_errors(
+        response.text, "recording_url"
+    )
     assert "“javascript:” addresses are not allowed" in _field_errors(response.text, "links-0-url")
     assert not Talk.objects.exists()

@@ -120,7 +120,9 @@ def _many_talks(make_talk, make_post, number):
         )
 
 
-@pytest.mark.parametrize("query", ["", "?tag=quic", "?event=Conference+0"], ids=["all", "tag", "event"])
+@pytest.mark.parametrize(
+    "query", ["", "?tag=quic", "?event=Conference+0"], ids=["all", "tag", "event"]
+)
 def test_list_query_count_does_not_grow_with_talks(
     client, make_talk, make_post, django_assert_num_queries, query
 ):
@@ -196,10 +198,18 @@ def test_tag_counts_ignore_drafts_and_posts(client, make_talk, make_post):
         "?event=FOSDEM+2024&tag=rust",
     ],
     ids=[
-        "unknown-tag", "tag-of-posts-only", "tag-of-drafts-only", "nul-tag", "odd-tag",
-        "huge-tag", "unknown-event", "nul-event", "huge-event", "no-talk-in-both",
+        "unknown-tag",
+        "tag-of-posts-only",
+        "tag-of-drafts-only",
+        "nul-tag",
+        "odd-tag",
+        "huge-tag",
+        "unknown-event",
+        "nul-event",
+        "huge-event",
+        "no-talk-in-both",
     ],
-)  # fmt: skip
+)
 def test_filters_that_match_nothing_are_404_not_500(client, make_talk, make_post, query):
     make_talk(event_name="FOSDEM 2024", tags=["quic"])
     make_talk(event_name="RustConf 2024", tags=["rust"])
@@ -302,7 +312,9 @@ def test_the_writeup_post_names_its_talk(client, make_talk, make_post):
 
     html = client.get(post.get_absolute_url()).text
 
-    assert f'Talk: <a href="{talk.get_absolute_url()}">QUIC from the inside</a> at FOSDEM 2024' in html
+    assert (
+        f'Talk: <a href="{talk.get_absolute_url()}">QUIC from the inside</a> at FOSDEM 2024' in html
+    )
     assert "Hidden draft talk" not in html
 
 
@@ -334,7 +346,9 @@ def test_talk_page_carries_schema_org_event(client, make_talk, settings):
     response = client.get(talk.get_absolute_url())
     page = parse(response.text)
     blocks = [
-        json.loads(data) for attrs, data in page.scripts if attrs.get("type") == "application/ld+json"
+        json.loads(data)
+        for attrs, data in page.scripts
+        if attrs.get("type") == "application/ld+json"
     ]
 
     assert len(blocks) == 1
@@ -344,8 +358,15 @@ def test_talk_page_carries_schema_org_event(client, make_talk, settings):
     assert event["startDate"] == "2024-10-17"
     assert event["eventAttendanceMode"] == "https://schema.org/MixedEventAttendanceMode"
     assert {place["@type"] for place in event["location"]} == {"Place", "VirtualLocation"}
-    assert event["superEvent"] == {"@type": "Event", "name": "Papers We Love", "url": "https://example.org/pwl"}
-    assert [person["name"] for person in event["performer"]] == [settings.SITE_AUTHOR, "Grace Sample"]
+    assert event["superEvent"] == {
+        "@type": "Event",
+        "name": "Papers We Love",
+        "url": "https://example.org/pwl",
+    }
+    assert [person["name"] for person in event["performer"]] == [
+        settings.SITE_AUTHOR,
+        "Grace Sample",
+    ]
     assert event["url"] == settings.SITE_URL + talk.get_absolute_url()
     assert "<script>alert(1)" not in response.text
 
@@ -391,9 +412,15 @@ def test_first_html_of_a_recorded_talk_loads_nothing_from_the_video_site(
     assert "<iframe" not in response.text
     # Nothing that a browser fetches by itself points at the video site...
     for tag, attribute in [
-        ("script", "src"), ("img", "src"), ("img", "srcset"), ("link", "href"),
-        ("source", "src"), ("video", "poster"), ("object", "data"), ("embed", "src"),
-    ]:  # fmt: skip
+        ("script", "src"),
+        ("img", "src"),
+        ("img", "srcset"),
+        ("link", "href"),
+        ("source", "src"),
+        ("video", "poster"),
+        ("object", "data"),
+        ("embed", "src"),
+    ]:
         for attrs in page.find(tag):
             assert not THIRD_PARTY.search(attrs.get(attribute, "")), (tag, attrs)
     # (JSON-LD names the recording for search engines: data, never fetched or run.)

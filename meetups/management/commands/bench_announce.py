@@ -103,8 +103,13 @@ class Command(BaseCommand):
                 "LOG_LEVEL": "WARNING",
             }
             env.pop("EMAIL_URL", None)
-            command = [sys.executable, "manage.py", "bench_announce",
-                       f"--subscribers={subscribers}", f"--timeout={timeout}"]  # fmt: skip
+            command = [
+                sys.executable,
+                "manage.py",
+                "bench_announce",
+                f"--subscribers={subscribers}",
+                f"--timeout={timeout}",
+            ]
             result = subprocess.run(command, cwd=settings.BASE_DIR, env=env)
             if result.returncode:
                 raise CommandError("The benchmark failed (see above).")
@@ -129,14 +134,22 @@ class Command(BaseCommand):
         series = Series.objects.create(name="Benchmark Paper Club", slug="bench")
         starts_at = timezone.now() + timedelta(days=7)
         session = Session.objects.create(
-            series=series, number=1, title="Throughput", starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=2), published_at=timezone.now(),
+            series=series,
+            number=1,
+            title="Throughput",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            published_at=timezone.now(),
             description="Ten thousand readers, one **reading list**.",
-        )  # fmt: skip
+        )
         Subscription.objects.bulk_create(
             [
-                Subscription(series=series, email=f"reader{n}@example.org",
-                             status="confirmed", confirmed_at=timezone.now())  # fmt: skip
+                Subscription(
+                    series=series,
+                    email=f"reader{n}@example.org",
+                    status="confirmed",
+                    confirmed_at=timezone.now(),
+                )
                 for n in range(subscribers)
             ],
             batch_size=2000,
@@ -151,10 +164,24 @@ class Command(BaseCommand):
         env = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{port}"}
         log = (folder / "worker.log").open("wb")
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.1",
-             "--no-startup-delay", "--no-reload", "--verbosity", "0"],
-            cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--queue-name",
+                "*",
+                "--interval",
+                "0.1",
+                "--no-startup-delay",
+                "--no-reload",
+                "--verbosity",
+                "0",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             time.sleep(2)  # let the worker start: its boot is not what is measured
             if worker.poll() is not None:
@@ -167,7 +194,9 @@ class Command(BaseCommand):
             announcement = announcement_create(session=session)
             queued = time.perf_counter() - started
             deadline = started + timeout
-            while Announcement.objects.get(pk=announcement.pk).status != AnnouncementStatus.FINISHED:
+            while (
+                Announcement.objects.get(pk=announcement.pk).status != AnnouncementStatus.FINISHED
+            ):
                 if time.perf_counter() > deadline:
                     raise CommandError(f"Not finished after {timeout:.0f} s.")
                 if worker.poll() is not None:

@@ -36,24 +36,157 @@ QUERIES = [
 # Technical words of the texts. The first ones are placed among the most frequent
 # words of the language (“consensus” then is in most documents: the worst case);
 # the others are spread over a long tail of filler words, as in real prose.
-WORDS = """
-system data time node network paper protocol state client server message request
-consensus replica leader log latency storage cache query index memory failure
-cluster write read commit quorum partition clock transaction lock thread queue
-handshake packet stream congestion routing peer hash ring key value shard batch
-election term vote snapshot compaction gossip membership lease fencing timeout
-retry backoff idempotent checkpoint recovery crash byzantine fault tolerance
-signature certificate quic tls tcp udp encryption rtt loss window pacing bbr
-cubic raft paxos chain replication crdt merge causal vector lamport linearizable
-serializable snapshot isolation anomaly skew drift ntp hybrid logical bloom filter
-skiplist btree lsm merkle tree proof sybil eclipse kademlia chord pastry dht
-punch punching punched hole nat traversal relay stun turn ice café naïve résumé
-zyzzyva hotstuff tendermint pbft honeybadger narwhal bullshark dag mempool
-""".split()
+WORDS = [
+    "system",
+    "data",
+    "time",
+    "node",
+    "network",
+    "paper",
+    "protocol",
+    "state",
+    "client",
+    "server",
+    "message",
+    "request",
+    "consensus",
+    "replica",
+    "leader",
+    "log",
+    "latency",
+    "storage",
+    "cache",
+    "query",
+    "index",
+    "memory",
+    "failure",
+    "cluster",
+    "write",
+    "read",
+    "commit",
+    "quorum",
+    "partition",
+    "clock",
+    "transaction",
+    "lock",
+    "thread",
+    "queue",
+    "handshake",
+    "packet",
+    "stream",
+    "congestion",
+    "routing",
+    "peer",
+    "hash",
+    "ring",
+    "key",
+    "value",
+    "shard",
+    "batch",
+    "election",
+    "term",
+    "vote",
+    "snapshot",
+    "compaction",
+    "gossip",
+    "membership",
+    "lease",
+    "fencing",
+    "timeout",
+    "retry",
+    "backoff",
+    "idempotent",
+    "checkpoint",
+    "recovery",
+    "crash",
+    "byzantine",
+    "fault",
+    "tolerance",
+    "signature",
+    "certificate",
+    "quic",
+    "tls",
+    "tcp",
+    "udp",
+    "encryption",
+    "rtt",
+    "loss",
+    "window",
+    "pacing",
+    "bbr",
+    "cubic",
+    "raft",
+    "paxos",
+    "chain",
+    "replication",
+    "crdt",
+    "merge",
+    "causal",
+    "vector",
+    "lamport",
+    "linearizable",
+    "serializable",
+    "snapshot",
+    "isolation",
+    "anomaly",
+    "skew",
+    "drift",
+    "ntp",
+    "hybrid",
+    "logical",
+    "bloom",
+    "filter",
+    "skiplist",
+    "btree",
+    "lsm",
+    "merkle",
+    "tree",
+    "proof",
+    "sybil",
+    "eclipse",
+    "kademlia",
+    "chord",
+    "pastry",
+    "dht",
+    "punch",
+    "punching",
+    "punched",
+    "hole",
+    "nat",
+    "traversal",
+    "relay",
+    "stun",
+    "turn",
+    "ice",
+    "café",
+    "naïve",
+    "résumé",
+    "zyzzyva",
+    "hotstuff",
+    "tendermint",
+    "pbft",
+    "honeybadger",
+    "narwhal",
+    "bullshark",
+    "dag",
+    "mempool",
+]
 COMMON_WORDS = 13
 FILLER_WORDS = 4000
-TOPICS = ["distributed-systems", "networking", "consensus", "databases", "security",
-          "storage", "quic", "raft", "crdt", "dht", "performance", "testing"]  # fmt: skip
+TOPICS = [
+    "distributed-systems",
+    "networking",
+    "consensus",
+    "databases",
+    "security",
+    "storage",
+    "quic",
+    "raft",
+    "crdt",
+    "dht",
+    "performance",
+    "testing",
+]
 
 
 class _RollBack(Exception):
@@ -148,18 +281,30 @@ class Command(BaseCommand):
         for i in range(posts):
             html = paragraphs(400)
             post_objects.append(
-                Post(title=self.title(), slug=f"bench-{token}-{i}", author=author,
-                     body=html, body_html=html, published_at=self.published_at(i))  # fmt: skip
+                Post(
+                    title=self.title(),
+                    slug=f"bench-{token}-{i}",
+                    author=author,
+                    body=html,
+                    body_html=html,
+                    published_at=self.published_at(i),
+                )
             )
         post_objects = Post.objects.bulk_create(post_objects, batch_size=500)
         talk_objects = []
         for i in range(talks):
             html = paragraphs(150)
             talk_objects.append(
-                Talk(title=self.title(), slug=f"bench-{token}-{i}", event_name="BenchConf",
-                     city="Brussels", date=(self.now - timedelta(days=i)).date(),
-                     abstract=html, abstract_html=html,
-                     published_at=self.published_at(i))  # fmt: skip
+                Talk(
+                    title=self.title(),
+                    slug=f"bench-{token}-{i}",
+                    event_name="BenchConf",
+                    city="Brussels",
+                    date=(self.now - timedelta(days=i)).date(),
+                    abstract=html,
+                    abstract_html=html,
+                    published_at=self.published_at(i),
+                )
             )
         talk_objects = Talk.objects.bulk_create(talk_objects, batch_size=500)
         series = Series.objects.create(name=f"Bench club {token}", slug=f"bench-{token}")
@@ -168,23 +313,43 @@ class Command(BaseCommand):
             starts = self.now - timedelta(days=14 * i)
             description, write_up = paragraphs(90), paragraphs(150)
             session_objects.append(
-                Session(series=series, number=i + 1, title=self.title(), starts_at=starts,
-                        ends_at=starts + timedelta(hours=2), description=description,
-                        description_html=description, write_up=write_up,
-                        write_up_html=write_up, published_at=self.published_at(i))  # fmt: skip
+                Session(
+                    series=series,
+                    number=i + 1,
+                    title=self.title(),
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    description=description,
+                    description_html=description,
+                    write_up=write_up,
+                    write_up_html=write_up,
+                    published_at=self.published_at(i),
+                )
             )
         session_objects = Session.objects.bulk_create(session_objects, batch_size=500)
         paper_objects = [
-            Paper(title=self.title(), authors="Ada Example\nGrace Sample", venue="BenchConf",
-                  year=2000 + i % 25, abstract=self.text(150))  # fmt: skip
+            Paper(
+                title=self.title(),
+                authors="Ada Example\nGrace Sample",
+                venue="BenchConf",
+                year=2000 + i % 25,
+                abstract=self.text(150),
+            )
             for i in range(papers)
         ]
         paper_objects = Paper.objects.bulk_create(paper_objects, batch_size=500)
-        entries = [
-            ReadingListEntry(session=session_objects[i % len(session_objects)], paper=paper,
-                             position=i // len(session_objects) + 1)  # fmt: skip
-            for i, paper in enumerate(paper_objects)
-        ] if session_objects else []  # fmt: skip
+        entries = (
+            [
+                ReadingListEntry(
+                    session=session_objects[i % len(session_objects)],
+                    paper=paper,
+                    position=i // len(session_objects) + 1,
+                )
+                for i, paper in enumerate(paper_objects)
+            ]
+            if session_objects
+            else []
+        )
         ReadingListEntry.objects.bulk_create(entries, batch_size=500)
         tags = [Tag.objects.get_or_create(name=name, defaults={"slug": name})[0] for name in TOPICS]
         tagged = []

@@ -258,29 +258,31 @@ def test_reference_variants(text, fields):
 
 
 def test_references_as_scholar_cites_them_with_links_apart():
-    body = "\n".join([
-        "We read [1], skimmed [2] and watched [3].",
-        "",
-        "---",
-        "",
-        "## References",
-        "",
-        '[1] Chandy, K. Mani, and Leslie Lamport. "Distributed snapshots: Determining',
-        'global states of distributed systems." ACM Transactions on Computer Systems',
-        "(TOCS) 3.1 (1985): 63-75.",
-        "",
-        "https://example.org/snapshots.pdf",
-        "",
-        '[2] Shapiro, Marc, et al. "A comprehensive study of convergent and commutative',
-        'replicated data types." (2011).',
-        "",
-        "[3]",
-        "https://www.youtube.com/watch?v=abc",
-        "",
-        "[4]",
-        "",
-        "Thanks to everyone who came.",
-    ])  # fmt: skip
+    body = "\n".join(
+        [
+            "We read [1], skimmed [2] and watched [3].",
+            "",
+            "---",
+            "",
+            "## References",
+            "",
+            '[1] Chandy, K. Mani, and Leslie Lamport. "Distributed snapshots: Determining',
+            'global states of distributed systems." ACM Transactions on Computer Systems',
+            "(TOCS) 3.1 (1985): 63-75.",
+            "",
+            "https://example.org/snapshots.pdf",
+            "",
+            '[2] Shapiro, Marc, et al. "A comprehensive study of convergent and commutative',
+            'replicated data types." (2011).',
+            "",
+            "[3]",
+            "https://www.youtube.com/watch?v=abc",
+            "",
+            "[4]",
+            "",
+            "Thanks to everyone who came.",
+        ]
+    )
     (snapshots, crdts, video), write_up = find_references(body)
     assert write_up == "We read [1], skimmed [2] and watched [3].\n\nThanks to everyone who came.\n"
     assert (

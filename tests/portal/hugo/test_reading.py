@@ -44,7 +44,7 @@ def _page(site, relative, text, *, config=None):
         "string-date",
         "string-naive",
         "naive-datetime",
-    ],  # fmt: skip
+    ],
 )
 def test_dates_in_both_styles(value, moment, day):
     assert parse_date(value, zone=BERLIN) == (moment, day)
@@ -57,7 +57,10 @@ def test_a_date_that_is_not_one_is_refused():
 
 def test_yaml_and_toml_front_matter(hugo_site):
     site = hugo_site()
-    yaml_page, _ = _page(site, "content/post/a.md", """
+    yaml_page, _ = _page(
+        site,
+        "content/post/a.md",
+        """
         ---
         title: YAML page
         date: 2019-11-28T00:00:00Z
@@ -67,10 +70,14 @@ def test_yaml_and_toml_front_matter(hugo_site):
         cover: {image: x.png}
         ---
         Body.
-        """)  # fmt: skip
+        """,
+    )
     assert (yaml_page.title, yaml_page.draft, yaml_page.body) == ("YAML page", True, "Body.\n")
     assert yaml_page.tags == ["Go", "go", "raft", "notes"]  # categories join the tags
-    toml_page, _ = _page(site, "content/blog/b.markdown", """
+    toml_page, _ = _page(
+        site,
+        "content/blog/b.markdown",
+        """
         +++
         title = "TOML page"
         date = 2022-04-29
@@ -80,7 +87,8 @@ def test_yaml_and_toml_front_matter(hugo_site):
         unknown = true
         +++
         Body.
-        """)  # fmt: skip
+        """,
+    )
     assert (toml_page.title, toml_page.slug, toml_page.aliases) == ("TOML page", "bee", ["/old/b/"])
     assert toml_page.tags == []
     assert toml_page.published == datetime(2022, 4, 29, tzinfo=BERLIN)
@@ -235,7 +243,7 @@ def test_no_content_folder(tmp_path):
         "url",
         "top-level",
         "bundle",
-    ],  # fmt: skip
+    ],
 )
 def test_old_addresses(hugo_site, config, front, relative, expected):
     site = hugo_site()
