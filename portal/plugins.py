@@ -1,0 +1,49 @@
+"""
+How the apps plug into the shared machinery.
+
+Each app may ship one module per role: `<app>/timeline.py`, `<app>/search.py`,
+`<app>/demo.py`, `<app>/hugo.py`. Importing such a module registers what the app
+contributes to that role's `Registry`. The portal imports them all once, when
+Django starts (`discover()`, called from `PortalConfig.ready()`), and knows no app
+by name: a new app joins the home page, search, the demo or the importer by
+adding the module, nothing else.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import Generic, TypeVar
+
+from django.utils.module_loading import autodiscover_modules
+
+ROLES = ("timeline", "search", "demo", "hugo")
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):  # noqa: UP046 - reads the same on Python 3.12
+    """An ordered set of one role's contributions, at most one per key."""
+
+    def __init__(self, role: str, *, key: Callable[[T], object] = type):
+        self.role = role
+        self._key = key
+        self._items: dict[object, T] = {}
+
+    def register(self, item: T) -> T:
+        key = self._key(item)
+        if key in self._items and type(self._items[key]) is not type(item):
+            raise ValueError(f"two {self.role} plug-ins claim {key!r}")
+        self._items[key] = item
+        return item
+
+    def get(self, key) -> T | None:
+        return self._items.get(key)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(list(self._items.values()))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def discover() -> None:
+    """Import every installed app's plug-in modules (a missing module is no error)."""
+    autodiscover_modules(*ROLES)
