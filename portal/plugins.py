@@ -10,16 +10,13 @@ adding the module, nothing else.
 """
 
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
 
 from django.utils.module_loading import autodiscover_modules
 
 ROLES = ("timeline", "search", "demo", "hugo")
 
-T = TypeVar("T")
 
-
-class Registry(Generic[T]):  # noqa: UP046 - reads the same on Python 3.12
+class Registry[T]:
     """An ordered set of one role's contributions, at most one per key."""
 
     def __init__(self, role: str, *, key: Callable[[T], object] = type):
