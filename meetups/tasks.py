@@ -2,7 +2,8 @@
 
 from django.tasks import task
 
-from meetups import sending, services
+from meetups import services
+from meetups.mailing import delivery
 from meetups.models import Subscription
 
 
@@ -18,5 +19,5 @@ def send_confirmation(subscription_id: int) -> str:
 
 @task
 def send_announcement(announcement_id: int, run_token: str) -> dict:
-    """Send an announcement's pending deliveries (see meetups.sending)."""
-    return sending.run(announcement_id=announcement_id, run_token=run_token)
+    """Send an announcement's pending deliveries (see meetups.mailing.delivery)."""
+    return delivery.run(announcement_id=announcement_id, run_token=run_token)

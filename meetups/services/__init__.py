@@ -17,20 +17,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from meetups import emails, tokens
 from meetups.bibtex import BibtexProblem, ParsedPaper, parse_bibtex
+from meetups.enums import AnnouncementKind, DeliveryStatus, SubscriptionStatus
+from meetups.identifiers import normalize_email
+from meetups.mailing import tokens
+from meetups.mailing.content import EmailContent, announcement_content, announcement_subject
+from meetups.mailing.mime import AnnouncementMailing, calendar_attachment, confirmation_message
 from meetups.models import (
     Announcement,
-    AnnouncementKind,
     Delivery,
-    DeliveryStatus,
     Paper,
     ReadingListEntry,
     Series,
     Session,
     Subscription,
-    SubscriptionStatus,
-    normalize_email,
 )
 from meetups.zones import combine
 
@@ -332,7 +332,7 @@ def subscription_send_confirmation(*, subscription: Subscription) -> None:
     if subscription.status == SubscriptionStatus.CONFIRMED:
         return
     try:
-        mailers.default.send_messages([emails.confirmation_message(subscription)])
+        mailers.default.send_messages([confirmation_message(subscription)])
     except Exception:
         # Let the address ask again at once instead of waiting for the guard to lapse.
         Subscription.objects.filter(pk=subscription.pk).update(last_confirmation_sent_at=None)
@@ -452,20 +452,20 @@ def _announceable(session: Session) -> Session:
 
 def announcement_preview(
     *, session: Session, subject: str = "", kind: str = AnnouncementKind.ANNOUNCEMENT
-) -> emails.EmailContent:
+) -> EmailContent:
     """What subscribers would get (with placeholders for their own links)."""
     session = Session.objects.for_display().get(pk=session.pk)
-    subject = subject or emails.announcement_subject(session, kind=kind)
-    return emails.announcement_content(session, subject=subject, kind=kind)
+    subject = subject or announcement_subject(session, kind=kind)
+    return announcement_content(session, subject=subject, kind=kind)
 
 
 def announcement_send_test(*, session: Session, subject: str, to: str) -> None:
     """Send the announcement to one address now (the organizer's own), outside any list."""
     session = Session.objects.for_display().get(pk=session.pk)
-    mailing = emails.AnnouncementMailing(
-        content=emails.announcement_content(session, subject=f"[Test] {subject}"),
+    mailing = AnnouncementMailing(
+        content=announcement_content(session, subject=f"[Test] {subject}"),
         series=session.series,
-        calendar=emails.calendar_attachment(session),
+        calendar=calendar_attachment(session),
     )
     mailers.default.send_messages([mailing.message(normalize_email(to))])
 
@@ -486,8 +486,8 @@ def announcement_create(
     IntegrityError for a second reminder or a form sent twice.
     """
     session = _announceable(session)
-    subject = subject or emails.announcement_subject(session, kind=kind)
-    content = emails.announcement_content(session, subject=subject, kind=kind)
+    subject = subject or announcement_subject(session, kind=kind)
+    content = announcement_content(session, subject=subject, kind=kind)
     from meetups.tasks import send_announcement
 
     with transaction.atomic():

@@ -15,9 +15,10 @@ from django.views.decorators.http import (
 )
 from taggit.models import Tag
 
-from meetups import calendars, services, tokens
+from meetups import calendars, services
 from meetups.bibtex import papers_to_bibtex
 from meetups.forms import ManageSubscriptionForm, SubscribeForm
+from meetups.mailing import tokens
 from meetups.models import Paper, Series, Session, Subscription
 from meetups.queries import calendar_sessions, series_last_modified, visible_sessions
 from portal.links import absolute_url

@@ -11,15 +11,9 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from meetups import sending
-from meetups.models import (
-    Announcement,
-    AnnouncementStatus,
-    Delivery,
-    DeliveryStatus,
-    Subscription,
-    SubscriptionStatus,
-)
+from meetups.enums import AnnouncementStatus, DeliveryStatus, SubscriptionStatus
+from meetups.mailing.delivery import LONGEST_RETRY_DELAY, retry_delay
+from meetups.models import Announcement, Delivery, Subscription
 from meetups.services import announcement_create, announcement_resume, subscription_unsubscribe
 from meetups.tasks import send_announcement
 
@@ -179,8 +173,8 @@ def test_temporary_failures_are_given_up_after_the_last_attempt(
 
 def test_retries_wait_longer_each_time(settings):
     settings.ANNOUNCEMENT_RETRY_SECONDS = 60
-    assert [sending.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
-    assert sending.retry_delay(30) == sending.LONGEST_RETRY_DELAY
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
+    assert retry_delay(30) == LONGEST_RETRY_DELAY
 
 
 def test_an_unreachable_server_loses_nothing(settings, session, make_subscription):

@@ -5,7 +5,8 @@ import email.policy
 
 import pytest
 
-from meetups import emails
+from meetups.mailing.content import announcement_content, announcement_subject
+from meetups.mailing.mime import AnnouncementMailing, ClubEmail, calendar_attachment
 from meetups.models import Session
 
 
@@ -21,11 +22,11 @@ def mailing(make_session):
         + "long " * 40,
     )
     session = Session.objects.for_display().get(pk=session.pk)
-    subject = emails.announcement_subject(session)
-    return emails.AnnouncementMailing(
-        content=emails.announcement_content(session, subject=subject),
+    subject = announcement_subject(session)
+    return AnnouncementMailing(
+        content=announcement_content(session, subject=subject),
         series=session.series,
-        calendar=emails.calendar_attachment(session),
+        calendar=calendar_attachment(session),
     )
 
 
@@ -37,7 +38,7 @@ def _parse(raw: bytes):
 def test_spliced_message_reads_the_same_as_one_built_by_the_library(mailing, policy):
     prepared = mailing.message("Ada@example.org")
     fast = _parse(prepared.message(policy=policy).as_bytes())
-    slow = _parse(emails.ClubEmail.message(prepared, policy=policy).as_bytes())
+    slow = _parse(ClubEmail.message(prepared, policy=policy).as_bytes())
     assert policy.linesep.encode() in prepared.message(policy=policy).as_bytes()
     for header in [
         "Subject",

@@ -8,8 +8,11 @@ import pytest
 from django.core import mail, signing
 from django.utils import timezone
 
-from meetups import services, tokens
-from meetups.models import Subscription, SubscriptionStatus, normalize_email
+from meetups import services
+from meetups.enums import SubscriptionStatus
+from meetups.identifiers import normalize_email
+from meetups.mailing import tokens
+from meetups.models import Subscription
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
 

@@ -21,7 +21,7 @@ from django.utils.regex_helper import normalize
 from taggit.models import Tag
 
 from blog.models import Post
-from meetups import tokens
+from meetups.mailing import tokens
 from meetups.models import Paper, Series, Session, Subscription
 from talks.models import Talk
 

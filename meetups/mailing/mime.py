@@ -1,12 +1,13 @@
 """
-The club's emails: plain text and HTML from templates, with the list headers of
-RFC 2369 and one-click unsubscribe of RFC 8058 in every one.
+Building the club's emails as MIME messages: the list headers of RFC 2369 and
+one-click unsubscribe of RFC 8058 in every one, each recipient's links filled
+into the content of `meetups.mailing.content`, and the session's calendar
+attached.
 
-An announcement is rendered once (`announcement_content`), with placeholders
-where each recipient's own links go. For sending it to a whole list,
-`AnnouncementMailing` also serializes the MIME message once and splices each
-recipient's address and links into those bytes: building a MIME message with
-the standard library takes milliseconds, splicing takes microseconds.
+For sending one announcement to a whole list, `AnnouncementMailing` serializes
+the MIME message once and splices each recipient's address and links into
+those bytes: building a MIME message with the standard library takes
+milliseconds, splicing takes microseconds.
 """
 
 import binascii
@@ -14,22 +15,24 @@ import email.message
 import email.policy
 import email.utils
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.core.mail.utils import DNS_NAME
-from django.template.loader import render_to_string
 
-from meetups import tokens
-from meetups.calendars import session_calendar, session_description
-from meetups.models import AnnouncementKind, Series, Session, Subscription
+from meetups.calendars import session_calendar
+from meetups.mailing import tokens
+from meetups.mailing.content import (
+    MANAGE_URL,
+    UNSUBSCRIBE_URL,
+    EmailContent,
+    calendar_filename,
+    confirmation_content,
+)
+from meetups.models import Series, Session, Subscription
 from portal.links import absolute_url
-
-MANAGE_URL = "%%MANAGE_URL%%"
-UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
 
 
 class ClubEmail(EmailMultiAlternatives):
@@ -44,13 +47,6 @@ class ClubEmail(EmailMultiAlternatives):
         message = super().message(policy=policy)
         message.policy = policy.clone(max_line_length=998)
         return message
-
-
-@dataclass(frozen=True)
-class EmailContent:
-    subject: str
-    text: str
-    html: str
 
 
 def list_id(series: Series) -> str:
@@ -105,66 +101,15 @@ def _message(
 
 
 def confirmation_message(subscription: Subscription) -> ClubEmail:
-    series = subscription.series
-    context = {
-        "series": series,
-        "series_url": absolute_url(series.get_absolute_url()),
-        "confirm_url": tokens.confirm_url(series_id=series.pk, email=subscription.email),
-        "valid_days": tokens.CONFIRM_MAX_AGE.days,
-        "manage_url": MANAGE_URL,
-        "unsubscribe_url": UNSUBSCRIBE_URL,
-        "site_name": settings.SITE_NAME,
-    }
-    content = EmailContent(
-        subject=f"Confirm your subscription to {series.name}",
-        text=render_to_string("meetups/email/confirmation.txt", context),
-        html=render_to_string("meetups/email/confirmation.html", context),
+    """The double opt-in email of `subscription`, ready to send."""
+    return _message(
+        content=confirmation_content(subscription),
+        to=subscription.email,
+        series=subscription.series,
     )
-    return _message(content=content, to=subscription.email, series=series)
 
 
-# --- announcements and reminders ------------------------------------------------------------
-
-
-def announcement_subject(session: Session, *, kind: str = AnnouncementKind.ANNOUNCEMENT) -> str:
-    """“20th Distributed Systems Paper Club: DHT security — Tuesday, 13 January 2026”."""
-    subject = f"{session.display_title} — {session.date_text}"
-    if session.is_cancelled:
-        return f"Cancelled: {subject}"
-    if kind == AnnouncementKind.REMINDER:
-        return f"Reminder: {session.display_title} — {session.date_text}, {session.time_text}"
-    return subject
-
-
-def calendar_filename(session: Session) -> str:
-    return f"{session.series.slug}-{session.number}.ics"
-
-
-def announcement_content(
-    session: Session, *, subject: str, kind: str = AnnouncementKind.ANNOUNCEMENT
-) -> EmailContent:
-    """
-    Subject, text and HTML of an announcement of `session` (fetched with
-    `for_display()`), with placeholders for each recipient's links.
-    """
-    context = {
-        "session": session,
-        "series": session.series,
-        "subject": subject,
-        "is_reminder": kind == AnnouncementKind.REMINDER,
-        "session_url": absolute_url(session.get_absolute_url()),
-        "series_url": absolute_url(session.series.get_absolute_url()),
-        "calendar_filename": calendar_filename(session),
-        "details": session_description(session),
-        "manage_url": MANAGE_URL,
-        "unsubscribe_url": UNSUBSCRIBE_URL,
-        "site_name": settings.SITE_NAME,
-    }
-    return EmailContent(
-        subject=subject,
-        text=render_to_string("meetups/email/announcement.txt", context),
-        html=render_to_string("meetups/email/announcement.html", context),
-    )
+# --- the calendar invite ----------------------------------------------------------------------
 
 
 def calendar_attachment(session: Session) -> email.message.MIMEPart:

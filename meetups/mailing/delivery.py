@@ -28,15 +28,10 @@ from django.db import transaction
 from django.db.models import Count, F, Min
 from django.utils import timezone
 
-from meetups import emails
-from meetups.models import (
-    Announcement,
-    AnnouncementStatus,
-    Delivery,
-    DeliveryStatus,
-    Session,
-    SubscriptionStatus,
-)
+from meetups.enums import AnnouncementStatus, DeliveryStatus, SubscriptionStatus
+from meetups.mailing.content import EmailContent
+from meetups.mailing.mime import AnnouncementMailing, calendar_attachment
+from meetups.models import Announcement, Delivery, Session
 
 logger = logging.getLogger(__name__)
 
@@ -241,12 +236,12 @@ def _send_due(announcement: Announcement, owner: str, report: RunReport) -> date
     """Send every due pending delivery once; return the earliest moment to try again, if any."""
     session = Session.objects.for_display().get(pk=announcement.session_id)
     series = session.series
-    mailing = emails.AnnouncementMailing(
-        content=emails.EmailContent(
+    mailing = AnnouncementMailing(
+        content=EmailContent(
             subject=announcement.subject, text=announcement.body_text, html=announcement.body_html
         ),
         series=series,
-        calendar=emails.calendar_attachment(session),
+        calendar=calendar_attachment(session),
     )
     started = timezone.now()
     renew_every = lease_duration().total_seconds() / 4

@@ -1,0 +1,93 @@
+"""
+What the club's emails say: subjects, and plain text and HTML bodies rendered
+from templates. Each recipient's own links are placeholders here
+(`MANAGE_URL`, `UNSUBSCRIBE_URL`), so one rendering serves a whole list;
+`meetups.mailing.mime` fills them in when it builds each message.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from meetups.calendars import session_description
+from meetups.enums import AnnouncementKind
+from meetups.mailing import tokens
+from meetups.models import Session, Subscription
+from portal.links import absolute_url
+
+MANAGE_URL = "%%MANAGE_URL%%"
+UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
+
+
+@dataclass(frozen=True)
+class EmailContent:
+    subject: str
+    text: str
+    html: str
+
+
+# --- confirmation ----------------------------------------------------------------------------
+
+
+def confirmation_content(subscription: Subscription) -> EmailContent:
+    """The double opt-in email of `subscription`, with its confirmation link filled in."""
+    series = subscription.series
+    context = {
+        "series": series,
+        "series_url": absolute_url(series.get_absolute_url()),
+        "confirm_url": tokens.confirm_url(series_id=series.pk, email=subscription.email),
+        "valid_days": tokens.CONFIRM_MAX_AGE.days,
+        "manage_url": MANAGE_URL,
+        "unsubscribe_url": UNSUBSCRIBE_URL,
+        "site_name": settings.SITE_NAME,
+    }
+    return EmailContent(
+        subject=f"Confirm your subscription to {series.name}",
+        text=render_to_string("meetups/email/confirmation.txt", context),
+        html=render_to_string("meetups/email/confirmation.html", context),
+    )
+
+
+# --- announcements and reminders ------------------------------------------------------------
+
+
+def announcement_subject(session: Session, *, kind: str = AnnouncementKind.ANNOUNCEMENT) -> str:
+    """“20th Distributed Systems Paper Club: DHT security — Tuesday, 13 January 2026”."""
+    subject = f"{session.display_title} — {session.date_text}"
+    if session.is_cancelled:
+        return f"Cancelled: {subject}"
+    if kind == AnnouncementKind.REMINDER:
+        return f"Reminder: {session.display_title} — {session.date_text}, {session.time_text}"
+    return subject
+
+
+def calendar_filename(session: Session) -> str:
+    return f"{session.series.slug}-{session.number}.ics"
+
+
+def announcement_content(
+    session: Session, *, subject: str, kind: str = AnnouncementKind.ANNOUNCEMENT
+) -> EmailContent:
+    """
+    Subject, text and HTML of an announcement of `session` (fetched with
+    `for_display()`), with placeholders for each recipient's links.
+    """
+    context = {
+        "session": session,
+        "series": session.series,
+        "subject": subject,
+        "is_reminder": kind == AnnouncementKind.REMINDER,
+        "session_url": absolute_url(session.get_absolute_url()),
+        "series_url": absolute_url(session.series.get_absolute_url()),
+        "calendar_filename": calendar_filename(session),
+        "details": session_description(session),
+        "manage_url": MANAGE_URL,
+        "unsubscribe_url": UNSUBSCRIBE_URL,
+        "site_name": settings.SITE_NAME,
+    }
+    return EmailContent(
+        subject=subject,
+        text=render_to_string("meetups/email/announcement.txt", context),
+        html=render_to_string("meetups/email/announcement.html", context),
+    )
