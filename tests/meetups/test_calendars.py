@@ -1,5 +1,7 @@
 """The .ics files, read back with the icalendar library the way a calendar client would."""
 
+import re
+import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +13,7 @@ from icalendar import Calendar
 from meetups.calendars import session_calendar
 from meetups.models import Paper, ReadingListEntry, Series, Session
 from meetups.zones import localize
+from tests.meetups.ics_fixtures import ICS_WITH_HAND_BUILT_ZONES
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -74,6 +77,87 @@ def test_vtimezone_offsets_match_the_real_changes(client, series, make_session):
     # Clocks go forward at 02:00 CET and back at 03:00 CEST, local time before the change.
     assert ("2026-03-29T02:00:00", 2.0) in changes
     assert ("2026-10-25T03:00:00", 1.0) in changes
+
+
+# Each a session's wall-clock start and its UID, as in the fixtures.
+FIXTURE_SESSIONS = {
+    "Europe/Berlin": (datetime(2026, 3, 31, 19, 0), 1),  # two days after clocks went forward
+    "Australia/Sydney": (datetime(2026, 4, 7, 18, 30), 2),  # two days after they went back
+    "Asia/Tokyo": (datetime(2026, 6, 2, 19, 0), 3),  # no daylight saving
+}
+
+
+def _fixture_session_calendar(make_series, make_session, key: str) -> bytes:
+    start, uid = FIXTURE_SESSIONS[key]
+    zone = ZoneInfo(key)
+    series = make_series(
+        name="Paper Club",
+        slug=key.split("/")[1].lower(),
+        time_zone=key,
+        venue_name="Library",
+        venue_address="",
+    )
+    session = make_session(
+        of=series,
+        number=1,
+        starts_at=localize(start, zone),
+        ends_at=localize(start + timedelta(hours=2), zone),
+    )
+    stamp = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+    Session.objects.filter(pk=session.pk).update(
+        uid=uuid.UUID(int=uid), created_at=stamp, updated_at=stamp
+    )
+    session.refresh_from_db()
+    return session_calendar(session)
+
+
+def _without_time_zones(ics: bytes) -> bytes:
+    return re.sub(rb"BEGIN:VTIMEZONE\r\n.*?END:VTIMEZONE\r\n", b"", ics, flags=re.DOTALL)
+
+
+def _zone_as_written(ics: bytes):
+    """The tzinfo a client reads from the VTIMEZONE itself, not from the zone its TZID names."""
+    (zone,) = Calendar.from_ical(ics).walk("VTIMEZONE")
+    return zone.to_tz(lookup_tzid=False)
+
+
+def _every_hour_of(*years: int):
+    instant = datetime(min(years), 1, 1, tzinfo=UTC)
+    while instant.year <= max(years):
+        yield instant
+        instant += timedelta(hours=1)
+
+
+@pytest.mark.parametrize("key", list(FIXTURE_SESSIONS), ids=["berlin", "sydney", "tokyo"])
+def test_calendar_says_what_the_hand_built_one_said(make_series, make_session, key):
+    before = ICS_WITH_HAND_BUILT_ZONES[key].encode()
+    now = _fixture_session_calendar(make_series, make_session, key)
+    assert _without_time_zones(now) == _without_time_zones(before)
+
+    zone, zone_before, zone_now = ZoneInfo(key), _zone_as_written(before), _zone_as_written(now)
+    (event,) = Calendar.from_ical(now).walk("VEVENT")
+    for name in ("DTSTART", "DTEND"):
+        wall_clock = event.decoded(name).replace(tzinfo=None)
+        offsets = {
+            wall_clock.replace(tzinfo=tz).utcoffset() for tz in (zone, zone_before, zone_now)
+        }
+        assert len(offsets) == 1, (name, offsets)
+    # Every hour of the year, so the hour after each change is read too.
+    for instant in _every_hour_of(2026):
+        offsets = {instant.astimezone(tz).utcoffset() for tz in (zone, zone_before, zone_now)}
+        assert len(offsets) == 1, (instant, offsets)
+
+
+def test_vtimezone_of_a_feed_over_years_matches_the_zone(client, series, make_session):
+    for number, day in enumerate([datetime(2025, 11, 4, 19, 0), datetime(2027, 2, 9, 19, 0)], 1):
+        make_session(
+            number=number,
+            starts_at=localize(day, BERLIN),
+            ends_at=localize(day + timedelta(hours=2), BERLIN),
+        )
+    written = _zone_as_written(client.get("/club/distributed-systems/calendar.ics").content)
+    for instant in _every_hour_of(2025, 2026, 2027):
+        assert instant.astimezone(written).utcoffset() == instant.astimezone(BERLIN).utcoffset()
 
 
 def test_cancelled_session_is_in_the_calendar_as_cancelled(client, make_session):
