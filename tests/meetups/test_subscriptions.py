@@ -13,6 +13,7 @@ from meetups.enums import SubscriptionStatus
 from meetups.identifiers import normalize_email
 from meetups.mailing import tokens
 from meetups.models import Subscription
+from meetups.services import subscriptions
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
 
@@ -201,7 +202,7 @@ def test_at_most_a_few_confirmations_per_address_per_day(series, make_series):
 
 
 def test_requests_per_client_address_are_limited_and_the_answer_does_not_change(client, series):
-    limit = services.SUBSCRIBE_REQUESTS_PER_IP
+    limit = subscriptions.SUBSCRIBE_REQUESTS_PER_IP
     answers = {
         _subscribe(client, series, f"person{n}@example.org")["Location"] for n in range(limit + 3)
     }
@@ -220,7 +221,7 @@ def test_limits_live_in_the_shared_cache(series):
     services.subscription_request(series=series, email="a@example.org", client_ip="10.1.1.1")
     assert cache.get("meetups:subscribe:ip:10.1.1.1") == 1
     # Counted per address under a digest: the cache holds no addresses.
-    digest = services._address_key("a@example.org")
+    digest = subscriptions._address_key("a@example.org")
     assert cache.get(digest) == 1 and "a@example.org" not in digest
     # Another app server sharing the cache continues the same count.
     cache.incr(digest, 2)
@@ -243,7 +244,7 @@ def test_behind_the_tls_proxy_the_last_forwarded_address_counts(rf, settings):
 
 
 def test_a_failed_confirmation_email_lets_the_address_ask_again(series):
-    with mock.patch("meetups.services.mailers") as mailers:
+    with mock.patch("meetups.services.subscriptions.mailers") as mailers:
         mailers.default.send_messages.side_effect = ConnectionRefusedError("no server")
         # The task fails (and says so in the task results); the request itself does not.
         services.subscription_request(series=series, email="a@example.org", client_ip="1")
