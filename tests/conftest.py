@@ -1,14 +1,19 @@
-"""Fixtures every test module can use. App-specific ones live in tests/<app>/conftest.py."""
+"""
+Settings and fixtures every test runs with. The factories live in tests/factories/,
+one module per app, loaded here once; app-specific fixtures in tests/<app>/conftest.py.
+"""
 
 import tempfile
-from datetime import timedelta
-from itertools import count
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
-_sequence = count(1)
+pytest_plugins = [
+    "tests.factories.users",
+    "tests.factories.blog",
+    "tests.factories.talks",
+    "tests.factories.meetups",
+]
 
 
 def pytest_configure(config):
@@ -38,41 +43,3 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def organizer(django_user_model):
-    return django_user_model.objects.create_superuser(
-        username="organizer",
-        email="organizer@example.org",
-        password="organizer-password",
-        first_name="Ada",
-        last_name="Example",
-    )
-
-
-@pytest.fixture
-def staff_client(client, organizer):
-    client.force_login(organizer)
-    return client
-
-
-@pytest.fixture
-def make_post(organizer):
-    """Factory: make_post(title=..., published_at=..., tags=[...], **fields)."""
-    from blog.models import Post
-
-    def factory(*, tags=(), published=True, **fields):
-        number = next(_sequence)
-        fields.setdefault("title", f"Post number {number}")
-        fields.setdefault("slug", f"post-{number}")
-        fields.setdefault("author", organizer)
-        fields.setdefault("body", f"First paragraph of post {number}.\n\nSecond paragraph.")
-        if published and "published_at" not in fields:
-            fields["published_at"] = timezone.now() - timedelta(hours=number)
-        post = Post.objects.create(**fields)
-        if tags:
-            post.tags.set(list(tags))
-        return post
-
-    return factory

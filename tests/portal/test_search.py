@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from portal import search
 from portal.models import SearchDocument
-from tests.portal.search_helpers import club, make_paper, make_session, make_talk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,6 @@ from blog.models import Post
 from portal import search
 from portal.apps import _index_existing_content
 from portal.models import SearchDocument
-from tests.portal.search_helpers import club, make_paper, make_session, make_talk  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

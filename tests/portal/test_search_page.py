@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.portal.search_helpers import club, make_paper, make_session, make_talk  # noqa: F401
 from tests.portal.test_search import HOSTILE
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.portal.search_helpers import MetaTags, club, make_paper, make_session, make_talk  # noqa: F401
+from tests.helpers.html import MetaTags
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.portal.search_helpers import club, make_paper, make_session, make_talk  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}

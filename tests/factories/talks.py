@@ -1,4 +1,4 @@
-"""Factories and sample files for the talks tests."""
+"""Talks given a month or more ago, and the slides and images a speaker uploads."""
 
 import io
 from datetime import timedelta
@@ -8,14 +8,15 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from talks.demo import minimal_pdf
-
 _sequence = count(1)
 
 
 @pytest.fixture
 def make_talk(db):
-    """Factory: make_talk(title=..., date=..., tags=[...], links=[(label, url)], **fields)."""
+    """
+    Factory: make_talk(title=..., date=..., tags=[...], links=[(label, url)],
+    co_speakers=[(name, url)], published=True, **fields) → a saved Talk.
+    """
     from talks.models import Talk
 
     def factory(*, tags=(), links=(), co_speakers=(), published=True, **fields):
@@ -42,11 +43,15 @@ def make_talk(db):
 
 @pytest.fixture
 def pdf_bytes():
+    """A one-page PDF with a title and a line of text, as slides are uploaded."""
+    from talks.demo import minimal_pdf
+
     return minimal_pdf(title="Test slides", lines=["A line of text"])
 
 
 @pytest.fixture
 def png_bytes():
+    """An 8×8 red PNG."""
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
     return buffer.getvalue()
