@@ -32,6 +32,7 @@ from meetups.enums import AnnouncementStatus, DeliveryStatus, SubscriptionStatus
 from meetups.mailing.content import EmailContent
 from meetups.mailing.mime import AnnouncementMailing, calendar_attachment
 from meetups.models import Announcement, Delivery, Session
+from meetups.tasks import send_announcement
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +110,6 @@ def _schedule(announcement: Announcement, *, at: datetime) -> None:
     Make a new run, starting at `at`, the only one allowed to continue (the caller
     saves `run_token` in the same transaction).
     """
-    from meetups.tasks import send_announcement
-
     announcement.run_token = uuid.uuid4()
     if not send_announcement.get_backend().supports_defer:
         # A backend that cannot wait (the immediate one in tests) would run it right now,

@@ -17,6 +17,7 @@ from meetups.identifiers import normalize_email
 from meetups.mailing.content import EmailContent, announcement_content, announcement_subject
 from meetups.mailing.mime import AnnouncementMailing, calendar_attachment
 from meetups.models import Announcement, Delivery, Series, Session
+from meetups.tasks import send_announcement
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,6 @@ def announcement_create(
     session = _announceable(session)
     subject = subject or announcement_subject(session, kind=kind)
     content = announcement_content(session, subject=subject, kind=kind)
-    from meetups.tasks import send_announcement
-
     with transaction.atomic():
         subscriber_ids = list(
             session.series.subscriptions.confirmed().order_by("pk").values_list("pk", flat=True)
@@ -108,8 +107,6 @@ def announcement_resume(*, announcement: Announcement) -> bool:
     Queue a new run that sends what is still pending (never what was sent);
     False when nothing is left. Runs queued before this one stop on their own.
     """
-    from meetups.tasks import send_announcement
-
     with transaction.atomic():
         announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
         if not announcement.deliveries.filter(status=DeliveryStatus.PENDING).exists():

@@ -18,6 +18,7 @@ from meetups.identifiers import normalize_email
 from meetups.mailing import tokens
 from meetups.mailing.mime import confirmation_message
 from meetups.models import Delivery, Series, Subscription
+from meetups.tasks import send_confirmation
 
 # A pending address gets another confirmation email only after this long.
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=15)
@@ -85,8 +86,6 @@ def subscription_request(
         subscription = Subscription.objects.get(series=series, email=email)
     if subscription.status == SubscriptionStatus.CONFIRMED:
         return SubscribeOutcome.ALREADY_CONFIRMED
-    from meetups.tasks import send_confirmation
-
     with transaction.atomic():
         # Of many requests at once exactly one changes the row; the others see it changed.
         claimed = (
