@@ -5,7 +5,7 @@ entered and shown as wall-clock times there, and stored in UTC.
 
 import functools
 import zoneinfo
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from django.core.exceptions import ValidationError
 
@@ -77,38 +77,3 @@ def zone_label(moment: datetime) -> str:
     if not key or abbreviation == key:
         return abbreviation or key
     return f"{abbreviation} ({key})"
-
-
-def transitions(
-    zone: zoneinfo.ZoneInfo, *, start: datetime, end: datetime
-) -> list[tuple[datetime, timedelta, timedelta, str, bool]]:
-    """
-    The offset changes of `zone` between two UTC instants, as (instant in UTC,
-    offset before, offset after, name after, is daylight time after).
-    """
-
-    def state(moment: datetime):
-        local = moment.astimezone(zone)
-        return local.utcoffset(), local.tzname(), bool(local.dst())
-
-    found = []
-    day = timedelta(days=1)
-    cursor = start
-    current = state(cursor)
-    while cursor < end:
-        following = min(cursor + day, end)
-        after = state(following)
-        if after != current:
-            # Bisect to the minute: zones change at most once a day.
-            low, high = cursor, following
-            while high - low > timedelta(minutes=1):
-                middle = low + (high - low) / 2
-                if state(middle) == current:
-                    low = middle
-                else:
-                    high = middle
-            instant = high.replace(second=0, microsecond=0)
-            found.append((instant, current[0], after[0], after[1], after[2]))
-            current = after
-        cursor = following
-    return found

@@ -70,9 +70,11 @@ def test_vtimezone_offsets_match_the_real_changes(client, series, make_session):
     )
     calendar, _ = _events(client.get("/club/distributed-systems/calendar.ics"))
     (zone,) = calendar.walk("VTIMEZONE")
+    # A block's onsets: its DTSTART, and its RDATEs where one block stands for several changes.
     changes = {
-        (block.decoded("DTSTART").isoformat(), block.decoded("TZOFFSETTO").total_seconds() / 3600)
+        (onset.isoformat(), block.decoded("TZOFFSETTO").total_seconds() / 3600)
         for block in zone.subcomponents
+        for onset in [block.decoded("DTSTART"), *(start for start, _ in block.rdates)]
     }
     # Clocks go forward at 02:00 CET and back at 03:00 CEST, local time before the change.
     assert ("2026-03-29T02:00:00", 2.0) in changes
