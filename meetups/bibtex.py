@@ -28,7 +28,9 @@ from bibtexparser.model import (
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-from meetups.models import Paper, PaperKind, normalize_arxiv_id, normalize_doi
+from meetups.enums import PaperKind
+from meetups.identifiers import normalize_arxiv_id, normalize_doi
+from meetups.models import Paper
 
 # Every macro in its own braces ({\"u}, {\~N}): BibTeX then treats it as one letter,
 # so name splitting (where “~” is a space) and case changes leave it alone.

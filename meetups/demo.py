@@ -8,17 +8,11 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from meetups.models import (
-    Paper,
-    PaperKind,
-    ReadingListEntry,
-    Series,
-    Session,
-    Subscription,
-    SubscriptionStatus,
-)
+from meetups.enums import PaperKind, SubscriptionStatus
+from meetups.models import Paper, ReadingListEntry, Series, Session, Subscription
 from meetups.services import next_cadence_dates
 from meetups.zones import combine
+from portal import demo
 
 A = PaperKind.ARTICLE
 C = PaperKind.INPROCEEDINGS
@@ -545,3 +539,6 @@ def load(*, author) -> str:
         f"{len(SESSIONS) - past} upcoming, {len(PAPERS)} papers, "
         f"{len(DEMO_SUBSCRIBERS)} confirmed subscribers"
     )
+
+
+demo.register(has_content=has_content, load=load)

@@ -15,15 +15,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from meetups.enums import DeliveryStatus, SessionStatus
 from meetups.models import (
     Announcement,
     Delivery,
-    DeliveryStatus,
     Paper,
     ReadingListEntry,
     Series,
     Session,
-    SessionStatus,
     Subscription,
 )
 from meetups.ordinals import ordinal

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from meetups.models import PaperKind, normalize_arxiv_id, normalize_doi
+from meetups.enums import PaperKind
+from meetups.identifiers import normalize_arxiv_id, normalize_doi
 
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 _RULE = re.compile(r"^[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")

@@ -9,7 +9,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.utils.html import strip_tags
 
-from meetups.models import Paper, Session, SessionStatus
+from meetups.enums import SessionStatus
+from meetups.models import Paper, Session
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

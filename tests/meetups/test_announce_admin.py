@@ -11,13 +11,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from meetups.models import (
-    Announcement,
-    AnnouncementKind,
-    Delivery,
-    DeliveryStatus,
-    SubscriptionStatus,
-)
+from meetups.enums import AnnouncementKind, DeliveryStatus, SubscriptionStatus
+from meetups.models import Announcement, Delivery
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks")
 

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from meetups.models import Paper, ReadingListEntry, Session, SessionStatus
+from meetups.enums import SessionStatus
+from meetups.models import Paper, ReadingListEntry, Session
 
 
 def test_number_is_filled_in_with_the_next_free_one(series, make_session):

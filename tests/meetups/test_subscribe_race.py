@@ -10,7 +10,8 @@ from http.cookiejar import CookieJar
 import pytest
 from django.core import mail
 
-from meetups.models import Subscription, SubscriptionStatus
+from meetups.enums import SubscriptionStatus
+from meetups.models import Subscription
 
 CONCURRENT = 20
 

@@ -15,7 +15,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from meetups.models import Announcement, AnnouncementStatus, DeliveryStatus
+from meetups.enums import AnnouncementStatus, DeliveryStatus
+from meetups.models import Announcement
 from meetups.services import announcement_create
 
 ROOT = Path(__file__).resolve().parents[2]

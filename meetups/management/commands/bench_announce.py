@@ -117,7 +117,8 @@ class Command(BaseCommand):
             shutil.rmtree(folder, ignore_errors=True)
 
     def run_benchmark(self, *, subscribers: int, timeout: float):
-        from meetups.models import Announcement, AnnouncementStatus, Series, Session, Subscription
+        from meetups.enums import AnnouncementStatus
+        from meetups.models import Announcement, Series, Session, Subscription
         from meetups.services import announcement_create
 
         folder = Path(os.environ[THROWAWAY_ENV])

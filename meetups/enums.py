@@ -1,0 +1,56 @@
+"""
+The club's fixed vocabularies. They live apart from the models so that parsers,
+emails and migrations can name a status or a kind without importing the models.
+"""
+
+from django.db import models
+
+
+class Weekday(models.IntegerChoices):
+    # Python's date.weekday() numbering, so no translation is needed.
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PaperKind(models.TextChoices):
+    """The BibTeX entry type, so that exports name the venue the way citation styles expect."""
+
+    ARTICLE = "article", "Journal article"
+    INPROCEEDINGS = "inproceedings", "Conference or workshop paper"
+    TECHREPORT = "techreport", "Technical report"
+    BOOK = "book", "Book"
+    THESIS = "phdthesis", "Thesis"
+    MISC = "misc", "Preprint or other"
+
+
+class SubscriptionStatus(models.TextChoices):
+    PENDING = "pending", "Pending confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+
+class AnnouncementKind(models.TextChoices):
+    ANNOUNCEMENT = "announcement", "Announcement"
+    REMINDER = "reminder", "Reminder"
+
+
+class AnnouncementStatus(models.TextChoices):
+    SENDING = "sending", "Sending"
+    FINISHED = "finished", "Finished"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped (unsubscribed before sending)"

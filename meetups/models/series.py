@@ -1,0 +1,184 @@
+"""A recurring club: its cadence, time zone and usual venue."""
+
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Max, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from meetups.enums import Weekday
+from meetups.zones import validate_time_zone
+from portal.fields import WebURLField
+from portal.markdown import excerpt_from_html
+from portal.models import Redirect, RenderedMarkdownMixin
+
+
+def record_moves(moves: list[tuple[str, str]]) -> None:
+    for old_path, new_path in moves:
+        Redirect.record_move(old_path=old_path, new_path=new_path)
+
+
+class SeriesQuerySet(models.QuerySet):
+    def with_next_session(self):
+        """Each series with `next_sessions`: its next published, not cancelled session (or none)."""
+        # Found through the relation: the session module imports this one.
+        sessions = self.model._meta.get_field("sessions").related_model.objects
+        upcoming = (
+            sessions.published()
+            .upcoming()
+            .not_cancelled()
+            .select_related("series")
+            .order_by("starts_at")
+        )
+        return self.prefetch_related(Prefetch("sessions", upcoming[:1], to_attr="next_sessions"))
+
+
+class Series(RenderedMarkdownMixin, models.Model):
+    # Where sessions take place unless a session names its own place.
+    PLACE_FIELDS = ("venue_name", "venue_address", "venue_map_url", "online_url")
+
+    name = models.CharField(max_length=200, help_text="E.g. “Distributed Systems Paper Club”.")
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        # Help text is HTML in the admin: a bare <slug> would vanish as an unknown tag.
+        help_text="The address: /club/&lt;slug&gt;/. Changing it later leaves redirects behind.",
+    )
+    description = models.TextField(
+        blank=True, help_text="Markdown: what the club reads and how a session goes."
+    )
+    description_html = models.TextField(editable=False, default="")
+    time_zone = models.CharField(
+        max_length=64,
+        default="Europe/Berlin",
+        validators=[validate_time_zone],
+        help_text="IANA name, e.g. Europe/Berlin. Session times are entered and shown in this "
+        "zone.",
+    )
+    venue_name = models.CharField(
+        max_length=200, blank=True, help_text="Where sessions usually take place."
+    )
+    venue_address = models.TextField(blank=True)
+    venue_map_url = WebURLField("map link", max_length=500, blank=True)
+    online_url = WebURLField(
+        "online URL",
+        max_length=500,
+        blank=True,
+        help_text="Video call or stream; a session may override it.",
+    )
+    cadence_weeks = models.PositiveSmallIntegerField(
+        "every N weeks",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="1: weekly, 2: every other week, …",
+    )
+    cadence_weekday = models.PositiveSmallIntegerField(
+        "on", choices=Weekday.choices, default=Weekday.TUESDAY
+    )
+    cadence_time = models.TimeField(
+        "at", default=time(19, 0), help_text="Local wall-clock time in the series' time zone."
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        "duration (minutes)",
+        default=120,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+    )
+    active = models.BooleanField(
+        default=True, help_text="Inactive series keep their pages but are listed as paused."
+    )
+    remind_hours_before = models.PositiveSmallIntegerField(
+        "remind N hours before",
+        default=0,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text="Email confirmed subscribers this many hours before each session; 0: no "
+        "reminders.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    markdown_fields = {"description": "description_html"}
+
+    objects = SeriesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-active", "name"]
+        verbose_name_plural = "series"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        previous = None
+        if self.pk is not None:
+            previous = Series.objects.filter(pk=self.pk).first()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if previous is None:
+                return
+            self._carry_over_changes(previous)
+
+    def get_absolute_url(self):
+        return reverse("meetups:series_detail", kwargs={"series": self.slug})
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt_from_html(self.description_html)
+
+    @property
+    def cadence_text(self) -> str:
+        """“every other Tuesday, 19:00 Europe/Berlin”."""
+        weekday = Weekday(self.cadence_weekday).label
+        match self.cadence_weeks:
+            case 1:
+                rhythm = f"every {weekday}"
+            case 2:
+                rhythm = f"every other {weekday}"
+            case weeks:
+                # "every third Tuesday" reads like a monthly rule, so say it plainly.
+                rhythm = f"every {weeks} weeks on {weekday}"
+        return f"{rhythm}, {self.cadence_time:%H:%M} {self.time_zone}"
+
+    def next_session_number(self) -> int:
+        highest = self.sessions.aggregate(highest=Max("number"))["highest"]
+        return (highest or 0) + 1
+
+    # Paths that change with the slug; calendar subscriptions and feed readers must keep working.
+    def _paths(self) -> list[str]:
+        kwargs = {"series": self.slug}
+        names = [
+            "series_detail",
+            "series_calendar",
+            "series_bibtex",
+            "series_feed_rss",
+            "series_feed_atom",
+        ]
+        return [reverse(f"meetups:{name}", kwargs=kwargs) for name in names]
+
+    def _carry_over_changes(self, previous: "Series") -> None:
+        if previous.slug != self.slug:
+            moves = list(zip(previous._paths(), self._paths(), strict=True))
+            for session in self.sessions.published():
+                old_paths = session._paths(series_slug=previous.slug)
+                moves += zip(old_paths, session._paths(), strict=True)
+            record_moves(moves)
+        # A session without its own place takes the series': when that changes,
+        # calendar clients must see a new SEQUENCE for those sessions.
+        inherited = Q()
+        for field in self.PLACE_FIELDS:
+            if getattr(previous, field) != getattr(self, field):
+                inherited |= Q(**{field: ""})
+        if inherited:
+            self.sessions.filter(inherited).update(
+                sequence=F("sequence") + 1, updated_at=timezone.now()
+            )

@@ -1,0 +1,363 @@
+"""A numbered meeting of a series: its time, place, reading list and write-up."""
+
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import F, Prefetch, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from taggit.managers import TaggableManager
+
+from meetups.enums import SessionStatus
+from meetups.models.paper import Paper, ReadingListEntry
+from meetups.models.series import Series, record_moves
+from meetups.ordinals import ordinal
+from meetups.zones import zone_label
+from portal.fields import WebURLField
+from portal.links import absolute_url
+from portal.markdown import excerpt_from_html, plain_text
+from portal.models import Publishable, PublishableQuerySet, RenderedMarkdownMixin
+
+
+class SessionQuerySet(PublishableQuerySet):
+    def upcoming(self, *, now: datetime | None = None):
+        """Sessions that have not ended yet (one in progress still counts)."""
+        return self.filter(ends_at__gt=now or timezone.now())
+
+    def past(self, *, now: datetime | None = None):
+        return self.filter(ends_at__lte=now or timezone.now())
+
+    def not_cancelled(self):
+        return self.exclude(status=SessionStatus.CANCELLED)
+
+    def cancelled(self):
+        return self.filter(status=SessionStatus.CANCELLED)
+
+    def with_reading_list(self):
+        """With `reading_list` entries (ordered) and their papers."""
+        entries = ReadingListEntry.objects.select_related("paper").order_by("position", "pk")
+        return self.prefetch_related(Prefetch("reading_list", queryset=entries))
+
+    def for_display(self):
+        """With everything a session card shows: series, tags, reading list."""
+        return self.select_related("series").prefetch_related("tags").with_reading_list()
+
+
+class Session(RenderedMarkdownMixin, Publishable):
+    # Changes to these make calendar clients update the event: they raise `sequence`.
+    PLACE_FIELDS = Series.PLACE_FIELDS
+    SEQUENCED_FIELDS = ("starts_at", "ends_at", "status", *PLACE_FIELDS)
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveIntegerField(
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="“20” for the 20th session. Leave empty for the next free number.",
+    )
+    uid = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Calendar identity of the event; never changes.",
+    )
+    title = models.CharField(
+        "title or topic",
+        max_length=200,
+        blank=True,
+        help_text="E.g. “DHT security”. Empty: the session is shown by its number only.",
+    )
+    starts_at = models.DateTimeField("starts", db_index=True)
+    ends_at = models.DateTimeField("ends")
+    venue_name = models.CharField(max_length=200, blank=True, help_text="Empty: the series' venue.")
+    venue_address = models.TextField(blank=True, help_text="Empty: the series' venue address.")
+    venue_map_url = WebURLField("map link", max_length=500, blank=True)
+    online_url = WebURLField(
+        "online URL", max_length=500, blank=True, help_text="Empty: the series' online URL."
+    )
+    description = models.TextField(
+        blank=True, help_text="Markdown: what we will read and why (shown before the session)."
+    )
+    description_html = models.TextField(editable=False, default="")
+    write_up = models.TextField(
+        blank=True, help_text="Markdown: what was discussed (added after the session)."
+    )
+    write_up_html = models.TextField(editable=False, default="")
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    cancellation_reason = models.TextField(
+        blank=True, help_text="Shown on the page, in feeds and in calendars."
+    )
+    sequence = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="iCalendar SEQUENCE: grows whenever time, place or status changes.",
+    )
+    tags = TaggableManager(blank=True, related_name="sessions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    markdown_fields = {"description": "description_html", "write_up": "write_up_html"}
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                name="meetups_session_unique_number_per_series",
+                violation_error_message="This number is already taken in the series.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meetups_session_ends_after_start",
+                violation_error_message="A session must end after it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.ordinal_name
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            previous = None
+            if self.pk is not None:
+                previous = Session.objects.select_related("series").filter(pk=self.pk).first()
+            if not self.number:
+                # Lock the series so two sessions created at once cannot take the same number.
+                Series.objects.select_for_update().filter(pk=self.series_id).first()
+                self.number = self.series.next_session_number()
+            if previous is not None and any(
+                getattr(previous, field) != getattr(self, field) for field in self.SEQUENCED_FIELDS
+            ):
+                self.sequence = previous.sequence + 1
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence", "updated_at"}
+            super().save(*args, **kwargs)
+            if previous is not None and previous.is_published():
+                old_paths = previous._paths()
+                record_moves(list(zip(old_paths, self._paths(), strict=True)))
+
+    def get_absolute_url(self):
+        return reverse(
+            "meetups:session_detail", kwargs={"series": self.series.slug, "number": self.number}
+        )
+
+    def _paths(self, *, series_slug: str | None = None) -> list[str]:
+        kwargs = {"series": series_slug or self.series.slug, "number": self.number}
+        names = ["session_detail", "session_calendar", "session_bibtex"]
+        return [reverse(f"meetups:{name}", kwargs=kwargs) for name in names]
+
+    # --- naming ---
+
+    @property
+    def ordinal_name(self) -> str:
+        """“20th Distributed Systems Paper Club”."""
+        if self.number is None:
+            return f"New session of {self.series.name}"
+        return f"{ordinal(self.number)} {self.series.name}"
+
+    @property
+    def display_title(self) -> str:
+        """“20th Distributed Systems Paper Club: DHT security”."""
+        if self.title:
+            return f"{self.ordinal_name}: {self.title}"
+        return self.ordinal_name
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    # --- time, shown in the series' zone ---
+
+    @property
+    def local_start(self) -> datetime:
+        return timezone.localtime(self.starts_at, self.series.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return timezone.localtime(self.ends_at, self.series.zone)
+
+    @property
+    def zone_label(self) -> str:
+        return zone_label(self.local_start)
+
+    @property
+    def date_text(self) -> str:
+        """“Tuesday, 13 January 2026”."""
+        return dateformat.format(self.local_start, "l, j F Y")
+
+    @property
+    def time_text(self) -> str:
+        """“19:00–21:00 CET (Europe/Berlin)”; an end on another day carries its date."""
+        start, end = self.local_start, self.local_end
+        end_format = "H:i" if end.date() == start.date() else "j F, H:i"
+        return (
+            f"{dateformat.format(start, 'H:i')}–{dateformat.format(end, end_format)} "
+            f"{self.zone_label}"
+        )
+
+    @property
+    def when_text(self) -> str:
+        """“Tuesday, 13 January 2026, 19:00–21:00 CET (Europe/Berlin)”."""
+        return f"{self.date_text}, {self.time_text}"
+
+    def is_upcoming(self) -> bool:
+        return self.ends_at > timezone.now()
+
+    # --- place: the session's own, else the series' ---
+
+    @property
+    def place_venue_name(self) -> str:
+        return self.venue_name or self.series.venue_name
+
+    @property
+    def place_venue_address(self) -> str:
+        return self.venue_address or self.series.venue_address
+
+    @property
+    def place_map_url(self) -> str:
+        return self.venue_map_url or self.series.venue_map_url
+
+    @property
+    def place_online_url(self) -> str:
+        return self.online_url or self.series.online_url
+
+    @property
+    def location_text(self) -> str:
+        """One line for calendars and feeds: “Lab 3, Example Street 1, Berlin” or the online URL."""
+        venue = ", ".join(
+            part
+            for part in [self.place_venue_name, " ".join(self.place_venue_address.split())]
+            if part
+        )
+        return venue or self.place_online_url
+
+    # --- the reading list ---
+
+    def papers(self) -> list["Paper"]:
+        return [entry.paper for entry in self.reading_list.all()]
+
+    @property
+    def excerpt(self) -> str:
+        """What a list or feed shows under the title."""
+        if self.is_cancelled:
+            reason = f" {self.cancellation_reason}" if self.cancellation_reason else ""
+            return f"Cancelled.{reason}"
+        text = excerpt_from_html(self.description_html, words=40)
+        if not text:
+            titles = [entry.paper.title for entry in self.reading_list.all()]
+            text = f"Reading: {'; '.join(titles)}." if titles else ""
+        return text
+
+    # --- neighbours ---
+
+    def previous_session(self, queryset=None):
+        """The session with the next lower number in the series (among `queryset`), or None."""
+        queryset = Session.objects.published() if queryset is None else queryset
+        return (
+            queryset.filter(series_id=self.series_id, number__lt=self.number)
+            .select_related("series")
+            .order_by("-number")
+            .first()
+        )
+
+    def next_session(self, queryset=None):
+        queryset = Session.objects.published() if queryset is None else queryset
+        return (
+            queryset.filter(series_id=self.series_id, number__gt=self.number)
+            .select_related("series")
+            .order_by("number")
+            .first()
+        )
+
+    # --- state changes ---
+
+    def cancel(self, *, reason: str = "") -> None:
+        """Cancel the session: it stays visible, marked, and keeps its number."""
+        self.status = SessionStatus.CANCELLED
+        self.cancellation_reason = reason.strip()
+        self.save()
+
+    def reinstate(self) -> None:
+        """Undo a cancellation."""
+        self.status = SessionStatus.SCHEDULED
+        self.cancellation_reason = ""
+        self.save()
+
+    # --- validation ---
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The session must end after it starts."
+        if self.series_id and self.number:
+            taken = Session.objects.filter(series_id=self.series_id, number=self.number)
+            if self.pk:
+                taken = taken.exclude(pk=self.pk)
+            if taken.exists():
+                errors["number"] = (
+                    f"The {ordinal(self.number)} session already exists in this series; "
+                    f"the next free number is {self.series.next_session_number()}."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def json_ld(self) -> dict:
+        """schema.org Event for search engines."""
+        online, venue = self.place_online_url, self.place_venue_name or self.place_venue_address
+        locations = []
+        if venue:
+            place = {"@type": "Place", "name": self.place_venue_name or self.place_venue_address}
+            if self.place_venue_address:
+                place["address"] = " ".join(self.place_venue_address.split())
+            if self.place_map_url:
+                place["hasMap"] = self.place_map_url
+            locations.append(place)
+        if online:
+            locations.append({"@type": "VirtualLocation", "url": online})
+        if venue and online:
+            mode = "MixedEventAttendanceMode"
+        elif online:
+            mode = "OnlineEventAttendanceMode"
+        else:
+            mode = "OfflineEventAttendanceMode"
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.display_title,
+            "startDate": self.local_start.isoformat(),
+            "endDate": self.local_end.isoformat(),
+            "eventStatus": "https://schema.org/"
+            + ("EventCancelled" if self.is_cancelled else "EventScheduled"),
+            "eventAttendanceMode": f"https://schema.org/{mode}",
+            "url": absolute_url(self.get_absolute_url()),
+            "description": self.excerpt or plain_text(self.series.description_html)[:300],
+            "organizer": {"@type": "Person", "name": settings.SITE_AUTHOR},
+            "isAccessibleForFree": True,
+            "superEvent": {
+                "@type": "EventSeries",
+                "name": self.series.name,
+                "url": absolute_url(self.series.get_absolute_url()),
+            },
+            "about": [
+                paper.json_ld() for paper in (entry.paper for entry in self.reading_list.all())
+            ],
+        }
+        if locations:
+            data["location"] = locations[0] if len(locations) == 1 else locations
+        return data
+
+
+@receiver([post_save, post_delete], sender=ReadingListEntry)
+def _touch_session(sender, instance, **kwargs):
+    """A changed reading list changes the session's calendar DESCRIPTION: move LAST-MODIFIED."""
+    Session.objects.filter(pk=instance.session_id).update(updated_at=timezone.now())
