@@ -1,5 +1,5 @@
 from blog.models import Post
-from portal.timeline import ModelTimelineSource, TimelineEntry
+from portal.timeline import ModelTimelineSource, TimelineEntry, register
 
 
 class PostTimelineSource(ModelTimelineSource):
@@ -22,3 +22,6 @@ class PostTimelineSource(ModelTimelineSource):
             content=post.body_html,
             tags=tuple(post.tags.all()),
         )
+
+
+register(PostTimelineSource())

@@ -7,7 +7,3 @@ class MeetupsConfig(AppConfig):
 
     def ready(self):
         from meetups import checks  # noqa: F401 - registers the deploy checks
-        from meetups.timeline import SessionTimelineSource
-        from portal import timeline
-
-        timeline.register(SessionTimelineSource())

@@ -3,7 +3,7 @@ from functools import partial
 from django.template.loader import render_to_string
 
 from meetups.models import Session
-from portal.timeline import ModelTimelineSource, TimelineEntry
+from portal.timeline import ModelTimelineSource, TimelineEntry, register
 
 
 class SessionTimelineSource(ModelTimelineSource):
@@ -43,3 +43,6 @@ class SessionTimelineSource(ModelTimelineSource):
     def upcoming(self, *, limit):
         sessions = self.queryset().upcoming().order_by("starts_at", "pk")[:limit]
         return [self.to_entry(session, upcoming=True) for session in sessions]
+
+
+register(SessionTimelineSource())

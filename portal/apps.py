@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
-from django.utils.module_loading import autodiscover_modules
+
+from portal import plugins
 
 
 class PortalConfig(AppConfig):
@@ -8,8 +9,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        # Each app registers its search sources in its own `search.py`.
-        autodiscover_modules("search")
+        # Each app plugs into the timeline, search, demo and importer by its own modules.
+        plugins.discover()
         post_migrate.connect(_index_existing_content, sender=self)
 
 

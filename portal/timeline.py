@@ -2,10 +2,11 @@
 The unified timeline: posts, talks and sessions in one reverse-chronological
 list, for the home page, tag pages and the combined feeds.
 
-Each app registers a `TimelineSource` in its AppConfig.ready(); the home view,
-tag pages and feeds only know `TimelineEntry`, never an app's fields. Every
-source answers with a fixed number of queries, so a page of the merged list
-costs the same whatever the amount of data.
+Each app registers a `TimelineSource` in its own `timeline.py`, which
+`portal.plugins.discover()` imports; the home view, tag pages and feeds only
+know `TimelineEntry`, never an app's fields. Every source answers with a
+fixed number of queries, so a page of the merged list costs the same whatever
+the amount of data.
 """
 
 import heapq
@@ -16,6 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
+
+from portal.plugins import Registry
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ class TimelineEntry:
 
 
 class TimelineSource:
-    """One app's contribution to the timeline. Subclass and register()."""
+    """One app's contribution to the timeline. Subclass and register() an instance."""
 
     kind = ""
     kind_label = ""
@@ -98,16 +101,16 @@ class ModelTimelineSource(TimelineSource):
         return Counter({row["tags__slug"]: row["items"] for row in rows})
 
 
-_sources: list[TimelineSource] = []
+_sources = Registry[TimelineSource]("timeline")
 
 
-def register(source: TimelineSource) -> None:
-    if any(type(existing) is type(source) for existing in _sources):
-        return
-    _sources.append(source)
+def register(source: TimelineSource) -> TimelineSource:
+    """Add `source` to the timeline, once per source class; returns it."""
+    return _sources.register(source)
 
 
 def sources(kinds: set[str] | None = None) -> list[TimelineSource]:
+    """The registered sources (of the given kinds), in the order of INSTALLED_APPS."""
     return [source for source in _sources if kinds is None or source.kind in kinds]
 
 

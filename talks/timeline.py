@@ -6,7 +6,7 @@ from django.db.models.functions import Cast, Least
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
 
-from portal.timeline import ModelTimelineSource, TimelineEntry
+from portal.timeline import ModelTimelineSource, TimelineEntry, register
 from talks.models import Talk
 
 
@@ -56,3 +56,6 @@ class TalkTimelineSource(ModelTimelineSource):
         # In "Coming up" a talk is dated by its day, like sessions by their start.
         talks = self.queryset().upcoming()[:limit]
         return [replace(self.to_entry(talk), date=talk.starts_at) for talk in talks]
+
+
+register(TalkTimelineSource())
