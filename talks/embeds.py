@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from django.db import models
+
 _YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _VIMEO_ID = re.compile(r"^[0-9]{6,12}$")
 _YOUTUBE_HOSTS = {
@@ -24,23 +26,22 @@ _VIMEO_PATH_PREFIXES = ("video", "channels", "groups")
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
 
 
-class Provider:
-    YOUTUBE = "youtube"
-    VIMEO = "vimeo"
-
-
-PROVIDER_NAMES = {Provider.YOUTUBE: "YouTube", Provider.VIMEO: "Vimeo"}
+class Provider(models.TextChoices):
+    # The value is what recording.js builds the player address from.
+    YOUTUBE = "youtube", "YouTube"
+    VIMEO = "vimeo", "Vimeo"
 
 
 @dataclass(frozen=True)
 class RecordingEmbed:
-    provider: str  # "youtube" or "vimeo": recording.js builds the player address from it
+    provider: str  # a Provider
     video_id: str
     start: int = 0  # seconds into the video
 
     @property
     def provider_name(self) -> str:
-        return PROVIDER_NAMES[self.provider]
+        """“YouTube”, “Vimeo”."""
+        return Provider(self.provider).label
 
 
 def _seconds(value: str) -> int:
