@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from blog.models import Post
+from portal import demo
 
 POSTS = [
     {
@@ -150,3 +151,6 @@ def load(*, author) -> str:
         )
         post.tags.set(data["tags"])
     return f"{len(POSTS)} posts (one draft, one scheduled)"
+
+
+demo.register(has_content=has_content, load=load)

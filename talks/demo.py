@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from blog.models import Post
+from portal import demo
 from talks.models import Talk
 
 WRITEUP_POST_SLUG = "quic-handshakes"
@@ -201,3 +202,6 @@ def load(*, author) -> str:
     return (
         f"{len(TALKS)} talks (one upcoming, one draft; PDF slides, a YouTube recording, {writeup})"
     )
+
+
+demo.register(has_content=has_content, load=load)
