@@ -5,6 +5,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers, widgets
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
@@ -25,7 +26,6 @@ from meetups.models import (
     Session,
     Subscription,
 )
-from meetups.ordinals import ordinal
 from meetups.services import (
     NothingToAnnounce,
     announcement_create,

@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
@@ -17,7 +18,6 @@ from taggit.managers import TaggableManager
 from meetups.enums import SessionStatus
 from meetups.models.paper import Paper, ReadingListEntry
 from meetups.models.series import Series, record_moves
-from meetups.ordinals import ordinal
 from meetups.zones import zone_label
 from portal.fields import WebURLField
 from portal.links import absolute_url

@@ -1,10 +1,9 @@
+"""Sessions are counted in English ordinals wherever visitors and organizers see them."""
+
 import pytest
-from django.template import Context, Template
 
-from meetups.ordinals import ordinal
-
+# Session numbers start at 1; the teens (11–13, 111–113, …) take "th".
 CASES = {
-    0: "0th",
     1: "1st",
     2: "2nd",
     3: "3rd",
@@ -34,16 +33,18 @@ CASES = {
 
 
 @pytest.mark.parametrize(("number", "expected"), CASES.items(), ids=[str(n) for n in CASES])
-def test_english_ordinals(number, expected):
-    assert ordinal(number) == expected
-
-
-def test_template_filter_formats_numbers_and_leaves_anything_else():
-    template = Template("{% load meetups %}{{ 21|ordinal }} {{ '112'|ordinal }} {{ 'x'|ordinal }}")
-    assert template.render(Context()) == "21st 112th x"
+def test_session_title_counts_in_english_ordinals(make_session, number, expected):
+    session = make_session(number=number)
+    assert str(session) == f"{expected} Distributed Systems Paper Club"
 
 
 def test_session_is_named_with_its_ordinal(make_session):
     session = make_session(number=20, title="DHT security")
     assert str(session) == "20th Distributed Systems Paper Club"
     assert session.display_title == "20th Distributed Systems Paper Club: DHT security"
+
+
+def test_session_page_heading_carries_the_ordinal(client, make_session):
+    session = make_session(number=112)
+    response = client.get(session.get_absolute_url())
+    assert '<h1 class="p-name">112th Distributed Systems Paper Club</h1>' in response.text
