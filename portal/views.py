@@ -97,14 +97,15 @@ def search_page(request):
             query=query,
             kind=kind,
             page=paginate(request, results),
-            page_query=_search_query_string(query, kind),
+            page_params=_search_params(query, kind),
             kinds=_kind_filters(query, kind, results.counts_by_kind()),
         )
     return render(request, "portal/search.html", context)
 
 
-def _search_query_string(query: str, kind: str) -> str:
-    return urlencode({"q": query, "kind": kind} if kind else {"q": query})
+def _search_params(query: str, kind: str) -> dict[str, str]:
+    """The query parameters of a search, which each of its pages and kinds keeps."""
+    return {"q": query, "kind": kind} if kind else {"q": query}
 
 
 def _kind_filters(query: str, kind: str, counts: dict[str, int]) -> list[dict]:
@@ -120,7 +121,7 @@ def _kind_filters(query: str, kind: str, counts: dict[str, int]) -> list[dict]:
                 }
             )
     for item in filters:
-        item["query"] = _search_query_string(query, item["kind"])
+        item["query"] = urlencode(_search_params(query, item["kind"]))
         item["current"] = item["kind"] == kind
     return filters
 

@@ -2,6 +2,7 @@ import json
 import re
 
 from django import template
+from django.template.defaulttags import querystring
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -23,6 +24,16 @@ def jsonld(context, data):
         context.get("csp_nonce", ""),
         mark_safe(payload),
     )
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number, keep=None):
+    """
+    The query string of page `number` of a list: `?page=N`, after the query
+    parameters `keep` (a mapping, e.g. request.GET) that every page of the list
+    carries along; none when `keep` is not given.
+    """
+    return querystring(context, keep or {}, page=number)
 
 
 # --- link previews ----------------------------------------------------------------------
