@@ -1,6 +1,7 @@
 from django.http import HttpResponsePermanentRedirect
 
 from portal.models import Redirect
+from portal.query_text import holds_nul
 
 
 class RedirectFallbackMiddleware:
@@ -17,7 +18,7 @@ class RedirectFallbackMiddleware:
         if response.status_code != 404:
             return response
         path = request.path
-        if "\x00" in path:  # PostgreSQL refuses NUL in text; no old address holds one
+        if holds_nul(path):  # no old address holds one, and the query would fail
             return response
         candidates = {path, path.rstrip("/") or "/", path if path.endswith("/") else path + "/"}
         redirect = Redirect.objects.filter(old_path__in=candidates).first()

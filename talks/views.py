@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from portal.query_text import holds_nul
 from talks.models import Talk
 
 _TAG_SLUG = re.compile(r"[-\w]{1,100}")
@@ -42,10 +43,10 @@ def talk_list(request):
     """
     tag_slug = request.GET.get("tag") or None
     event = request.GET.get("event") or None
-    # Checked before any query: PostgreSQL refuses NUL characters outright.
+    # Checked before any query (see portal.query_text).
     if tag_slug is not None and not _TAG_SLUG.fullmatch(tag_slug):
         raise Http404("Not a tag.")
-    if event is not None and ("\x00" in event or len(event) > _EVENT_NAME_MAX_LENGTH):
+    if event is not None and (holds_nul(event) or len(event) > _EVENT_NAME_MAX_LENGTH):
         raise Http404("Not an event.")
     published = Talk.objects.published()
     tags = _tag_facets(published.filter(event_name=event) if event else published)
