@@ -241,13 +241,23 @@ class ReadingListEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.position:
-            highest = (
-                ReadingListEntry.objects.filter(session_id=self.session_id)
-                .exclude(pk=self.pk)
-                .aggregate(highest=Max("position"))["highest"]
+            self.position = next_reading_list_position(
+                session_id=self.session_id, exclude_pk=self.pk
             )
-            self.position = (highest or 0) + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.session.get_absolute_url()
+
+
+def next_reading_list_position(*, session_id: int, exclude_pk: int | None = None) -> int:
+    """
+    The position that puts a paper last on a session's reading list: one after
+    the highest there (leaving out entry `exclude_pk`), 1 on an empty list.
+    """
+    highest = (
+        ReadingListEntry.objects.filter(session_id=session_id)
+        .exclude(pk=exclude_pk)
+        .aggregate(highest=Max("position"))["highest"]
+    )
+    return (highest or 0) + 1

@@ -5,7 +5,9 @@ import pytest
 
 from meetups import services
 from meetups.bibtex import papers_to_bibtex, parse_bibtex
-from meetups.models import Paper, PaperKind, ReadingListEntry
+from meetups.enums import PaperKind
+from meetups.models import Paper, ReadingListEntry
+from meetups.services import papers
 
 TRICKY = {
     "title": "Sharding & Consistency: 100% of $5 at O(n_1) {braces} ~ Größe #1 in DHTs",
@@ -161,13 +163,57 @@ def test_import_reuses_a_paper_already_in_the_library(make_session, make_paper):
     assert Paper.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("library", "entry", "same"),
+    [
+        ({"doi": "10.1145/aa"}, "doi={10.1145/AA}", True),
+        ({"arxiv_id": "1608.06696"}, "eprint={1608.06696v2}", True),
+        ({"url": "https://example.org/p"}, "url={https://example.org/p}", True),
+        ({"pdf_url": "https://example.org/p.pdf"}, "url={https://example.org/p.pdf}", True),
+        ({"year": 2001}, "year={2001}", True),
+        ({"year": None}, "year={2001}", True),
+        ({"year": 2001}, "year={1999}", False),
+        ({"doi": "10.1145/aa"}, "doi={10.1145/bb}", False),
+        ({"doi": ""}, "doi={10.1145/bb}", True),
+    ],
+    ids=[
+        "doi",
+        "arxiv",
+        "url",
+        "pdf",
+        "title-year",
+        "title-no-year",
+        "title-other-year",
+        "title-other-doi",
+        "title-no-doi",
+    ],
+)
+def test_pasted_bibtex_finds_the_same_paper_as_every_import(make_paper, library, entry, same):
+    existing = make_paper(title="Paxos Made Simple", **library)
+    text = f"@article{{p, title={{Paxos made simple}}, {entry}}}"
+    found = services.paper_find_existing(**_lookup(parse_bibtex(text)[0][0].fields))
+    assert (found == existing) is same
+    result = services.reading_list_import_bibtex(text=text)
+    assert (result.reused == [existing]) is same
+
+
+def _lookup(fields):
+    return {
+        "doi": fields["doi"],
+        "arxiv_id": fields["arxiv_id"],
+        "urls": [fields["url"], fields["pdf_url"]],
+        "title": fields["title"],
+        "year": fields["year"],
+    }
+
+
 def test_an_entry_is_never_half_saved(make_session, monkeypatch):
     session = make_session(number=1)
 
     def failing_add(**kwargs):
         raise ValueError("the reading list is locked.")
 
-    monkeypatch.setattr(services, "reading_list_add", failing_add)
+    monkeypatch.setattr(papers, "reading_list_add", failing_add)
     result = services.reading_list_import_bibtex(
         text="@article{solo, title={Alone}, year={2020}}", session=session
     )
