@@ -58,4 +58,3 @@ __all__ = [
     "subscription_send_confirmation",
     "subscription_unsubscribe",
 ]
-
