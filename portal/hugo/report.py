@@ -1,10 +1,69 @@
-"""What `import_hugo` prints: a progress bar while it works and a summary table at the end."""
+"""
+What an import tells the organizer: the counts and lists it collects while it
+runs (`ImportReport`), and what `import_hugo` prints from them: a progress bar
+while it works and a summary table at the end.
+"""
 
 import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.management.base import OutputWrapper
 
-from portal.hugo.services import ImportReport, Tally
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # Printed under the table when some are unchanged and that needs saying.
+    unchanged_means: str = ""
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def count(self, *, created: bool, changed: bool) -> None:
+        if created:
+            self.created += 1
+        elif changed:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
+    def counts(self) -> tuple[int, int, int]:
+        return self.created, self.updated, self.unchanged
+
+    def restore(self, counts: tuple[int, int, int]) -> None:
+        self.created, self.updated, self.unchanged = counts
+
+
+@dataclass
+class ImportReport:
+    site: Path
+    dry_run: bool
+    files: int = 0
+    # The table's rows in order: each kind of page, what is saved along with it
+    # (papers), the redirects. `page_rows` names the rows that count pages.
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    page_rows: list[str] = field(default_factory=list)
+    files_copied: int = 0
+    files_unchanged: int = 0
+    pages: list[tuple[str, str, str, str]] = field(
+        default_factory=list
+    )  # (file, kind, path, outcome)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (file, what was guessed)
+    messages: list[str] = field(default_factory=list)  # before the table: where sessions went
+    seconds: float = 0.0
+
+    def tally(self, row: str) -> Tally:
+        """The counts on the table's row `row`, a new row at the end if there is none yet."""
+        return self.tallies.setdefault(row, Tally())
+
+    @property
+    def imported(self) -> int:
+        return sum(self.tallies[row].total for row in self.page_rows)
 
 
 class ProgressBar:
@@ -55,22 +114,19 @@ def summary_lines(report: ImportReport, *, each_page: bool = False) -> list[str]
             for name, kind, path, outcome in sorted(report.pages)
         ]
         lines.append("")
-    if report.series_message:
-        lines += [report.series_message, ""]
+    for message in report.messages:
+        lines += [message, ""]
     lines += [
         f"  {'':<14}{'total':>6}{'new':>8}{'updated':>9}{'unchanged':>11}",
-        _row("posts", report.posts),
-        _row("talks", report.talks),
-        _row("sessions", report.sessions),
-        _row("papers", report.papers),
-        _row("redirects", report.redirects),
+        *(_row(row, tally) for row, tally in report.tallies.items()),
         f"  {'files to copy' if would else 'files copied':<14}{report.files_copied:>6}"
         + (f"   ({report.files_unchanged} already there)" if report.files_unchanged else ""),
         f"  {'skipped':<14}{len(report.skipped):>6}",
         "",
     ]
-    if report.papers.unchanged:
-        lines.insert(-1, "  (papers “unchanged” were already in the library and are reused)")
+    for tally in report.tallies.values():
+        if tally.unchanged and tally.unchanged_means:
+            lines.insert(-1, f"  ({tally.unchanged_means})")
     if report.skipped:
         lines.append("Skipped, nothing of them imported:")
         lines += [f"  {name}: {reason}" for name, reason in report.skipped]
