@@ -17,7 +17,6 @@ copier and the report.
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from portal import plugins
 from portal.hugo.classify import Kind
 from portal.hugo.config import SiteConfig
 from portal.hugo.files import MediaCopier
@@ -25,6 +24,7 @@ from portal.hugo.pages import Page
 from portal.hugo.plan import Planned
 from portal.hugo.report import ImportReport
 from portal.hugo.resolver import LinkResolver
+from portal.plugins import Registry
 
 
 class HugoImportError(Exception):
@@ -87,15 +87,22 @@ class ImportTarget:
         raise NotImplementedError
 
 
-registry = plugins.Registry[type[ImportTarget]]("hugo", key=lambda target: target.kind)
-register = registry.register
+_targets = Registry[type[ImportTarget]]("hugo", key=lambda target: target.kind)
+
+
+def register(target: type[ImportTarget]) -> type[ImportTarget]:
+    """Have `target` save its kind of page (a class decorator); one app per kind."""
+    # The registry tells items apart by their type, and every class is of type `type`.
+    existing = _targets.get(target.kind)
+    name = f"{target.__module__}.{target.__qualname__}"
+    if existing is not None and f"{existing.__module__}.{existing.__qualname__}" != name:
+        raise ValueError(f"two hugo plug-ins claim {target.kind!r}")
+    return _targets.register(target)
 
 
 def import_targets() -> dict[Kind, type[ImportTarget]]:
     """Every registered target by the kind of page it saves, in the order kinds are listed."""
-    # Discovery imports each app's hugo.py once; calling it again changes nothing.
-    plugins.discover()
-    return {kind: registry.get(kind) for kind in Kind if registry.get(kind) is not None}
+    return {kind: target for kind in Kind if (target := _targets.get(kind)) is not None}
 
 
 # --- helpers for targets ---------------------------------------------------------------------
