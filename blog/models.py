@@ -3,7 +3,7 @@ import math
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -15,6 +15,7 @@ from portal.models import (
     RedirectOnMoveMixin,
     RenderedMarkdownMixin,
 )
+from portal.queries import next_in, previous_in
 
 WORDS_READ_PER_MINUTE = 220
 
@@ -79,26 +80,13 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
     def reading_minutes(self) -> int:
         return max(1, math.ceil(len(plain_text(self.body_html).split()) / WORDS_READ_PER_MINUTE))
 
-    def _neighbours(self):
-        return Post.objects.published().exclude(pk=self.pk)
-
     def previous_post(self):
         """The published post just before this one, or None."""
-        if self.published_at is None:
-            return None
-        earlier = Q(published_at__lt=self.published_at) | Q(
-            published_at=self.published_at, pk__lt=self.pk
-        )
-        return self._neighbours().filter(earlier).order_by("-published_at", "-pk").first()
+        return previous_in(Post.objects.published(), self, order=("published_at", "pk"))
 
     def next_post(self):
         """The published post just after this one, or None."""
-        if self.published_at is None:
-            return None
-        later = Q(published_at__gt=self.published_at) | Q(
-            published_at=self.published_at, pk__gt=self.pk
-        )
-        return self._neighbours().filter(later).order_by("published_at", "pk").first()
+        return next_in(Post.objects.published(), self, order=("published_at", "pk"))
 
     def json_ld(self) -> dict:
         """schema.org BlogPosting for search engines."""

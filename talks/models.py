@@ -19,6 +19,7 @@ from portal.models import (
     RedirectOnMoveMixin,
     RenderedMarkdownMixin,
 )
+from portal.queries import next_in, previous_in
 from talks.embeds import RecordingEmbed, recording_embed
 from talks.validators import validate_slides_pdf
 
@@ -240,18 +241,13 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
     def has_materials(self) -> bool:
         return bool(self.has_slides or self.recording_url or self.writeup_href)
 
-    def _neighbours(self):
-        return Talk.objects.published().exclude(pk=self.pk)
-
     def previous_talk(self):
         """The published talk given just before this one, or None."""
-        earlier = Q(date__lt=self.date) | Q(date=self.date, pk__lt=self.pk)
-        return self._neighbours().filter(earlier).order_by("-date", "-pk").first()
+        return previous_in(Talk.objects.published(), self, order=("date", "pk"))
 
     def next_talk(self):
         """The published talk given just after this one, or None."""
-        later = Q(date__gt=self.date) | Q(date=self.date, pk__gt=self.pk)
-        return self._neighbours().filter(later).order_by("date", "pk").first()
+        return next_in(Talk.objects.published(), self, order=("date", "pk"))
 
     def json_ld(self) -> dict:
         """schema.org Event for search engines: the talk, inside the conference it was part of."""
