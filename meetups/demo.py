@@ -4,325 +4,20 @@ every other Tuesday at 19:00, eight past sessions (one cancelled) with reading
 lists of real papers and write-ups, and the next two sessions.
 """
 
+import json
 from datetime import time, timedelta
+from pathlib import Path
 
 from django.utils import timezone
 
-from meetups.enums import PaperKind, SubscriptionStatus
+from meetups.enums import SubscriptionStatus
 from meetups.models import Paper, ReadingListEntry, Series, Session, Subscription
 from meetups.services import next_cadence_dates
 from meetups.zones import combine
 from portal import demo
 
-A = PaperKind.ARTICLE
-C = PaperKind.INPROCEEDINGS
-
-PAPERS = {
-    "lamport-clocks": {
-        "title": "Time, Clocks, and the Ordering of Events in a Distributed System",
-        "authors": ["Leslie Lamport"],
-        "kind": A,
-        "venue": "Communications of the ACM 21(7)",
-        "year": 1978,
-        "doi": "10.1145/359545.359563",
-        "pdf_url": "https://lamport.azurewebsites.net/pubs/time-clocks.pdf",
-    },
-    "flp": {
-        "title": "Impossibility of Distributed Consensus with One Faulty Process",
-        "authors": ["Michael J. Fischer", "Nancy A. Lynch", "Michael S. Paterson"],
-        "kind": A,
-        "venue": "Journal of the ACM 32(2)",
-        "year": 1985,
-        "doi": "10.1145/3149.214121",
-    },
-    "part-time-parliament": {
-        "title": "The Part-Time Parliament",
-        "authors": ["Leslie Lamport"],
-        "kind": A,
-        "venue": "ACM Transactions on Computer Systems 16(2)",
-        "year": 1998,
-        "doi": "10.1145/279227.279229",
-    },
-    "paxos-made-simple": {
-        "title": "Paxos Made Simple",
-        "authors": ["Leslie Lamport"],
-        "kind": A,
-        "venue": "ACM SIGACT News 32(4)",
-        "year": 2001,
-        "doi": "10.1145/568425.568433",
-        "pdf_url": "https://lamport.azurewebsites.net/pubs/paxos-simple.pdf",
-    },
-    "flexible-paxos": {
-        "title": "Flexible Paxos: Quorum Intersection Revisited",
-        "authors": ["Heidi Howard", "Dahlia Malkhi", "Alexander Spiegelman"],
-        "kind": C,
-        "venue": "OPODIS 2016",
-        "year": 2016,
-        "arxiv_id": "1608.06696",
-    },
-    "raft": {
-        "title": "In Search of an Understandable Consensus Algorithm",
-        "authors": ["Diego Ongaro", "John Ousterhout"],
-        "kind": C,
-        "venue": "USENIX Annual Technical Conference (USENIX ATC 14)",
-        "year": 2014,
-        "url": "https://www.usenix.org/conference/atc14/technical-sessions/presentation/ongaro",
-        "pdf_url": "https://raft.github.io/raft.pdf",
-    },
-    "paxos-vs-raft": {
-        "title": "Paxos vs Raft: Have We Reached Consensus on Distributed Consensus?",
-        "authors": ["Heidi Howard", "Richard Mortier"],
-        "kind": C,
-        "venue": "PaPoC 2020",
-        "year": 2020,
-        "doi": "10.1145/3380787.3393681",
-        "arxiv_id": "2004.05074",
-    },
-    "dynamo": {
-        "title": "Dynamo: Amazon's Highly Available Key-value Store",
-        "authors": [
-            "Giuseppe DeCandia",
-            "Deniz Hastorun",
-            "Madan Jampani",
-            "Gunavardhan Kakulapati",
-            "Avinash Lakshman",
-            "Alex Pilchin",
-            "Swaminathan Sivasubramanian",
-            "Peter Vosshall",
-            "Werner Vogels",
-        ],
-        "kind": C,
-        "venue": "SOSP 2007",
-        "year": 2007,
-        "doi": "10.1145/1294261.1294281",
-    },
-    "consistent-hashing": {
-        "title": "Consistent Hashing and Random Trees: Distributed Caching Protocols for "
-        "Relieving Hot Spots on the World Wide Web",
-        "authors": [
-            "David Karger",
-            "Eric Lehman",
-            "Tom Leighton",
-            "Rina Panigrahy",
-            "Matthew Levine",
-            "Daniel Lewin",
-        ],
-        "kind": C,
-        "venue": "STOC 1997",
-        "year": 1997,
-        "doi": "10.1145/258533.258660",
-    },
-    "bounded-loads": {
-        "title": "Consistent Hashing with Bounded Loads",
-        "authors": ["Vahab Mirrokni", "Mikkel Thorup", "Morteza Zadimoghaddam"],
-        "kind": C,
-        "venue": "SODA 2018",
-        "year": 2018,
-        "arxiv_id": "1608.01350",
-    },
-    "crdt": {
-        "title": "Conflict-Free Replicated Data Types",
-        "authors": ["Marc Shapiro", "Nuno Preguiça", "Carlos Baquero", "Marek Zawirski"],
-        "kind": C,
-        "venue": "SSS 2011",
-        "year": 2011,
-        "doi": "10.1007/978-3-642-24550-3_29",
-    },
-    "gfs": {
-        "title": "The Google File System",
-        "authors": ["Sanjay Ghemawat", "Howard Gobioff", "Shun-Tak Leung"],
-        "kind": C,
-        "venue": "SOSP 2003",
-        "year": 2003,
-        "doi": "10.1145/945445.945450",
-    },
-    "bigtable": {
-        "title": "Bigtable: A Distributed Storage System for Structured Data",
-        "authors": [
-            "Fay Chang",
-            "Jeffrey Dean",
-            "Sanjay Ghemawat",
-            "Wilson C. Hsieh",
-            "Deborah A. Wallach",
-            "Mike Burrows",
-            "Tushar Chandra",
-            "Andrew Fikes",
-            "Robert E. Gruber",
-        ],
-        "kind": A,
-        "venue": "ACM Transactions on Computer Systems 26(2)",
-        "year": 2008,
-        "doi": "10.1145/1365815.1365816",
-    },
-    "spanner": {
-        "title": "Spanner: Google's Globally Distributed Database",
-        "authors": [
-            "James C. Corbett",
-            "Jeffrey Dean",
-            "Michael Epstein",
-            "Andrew Fikes",
-            "Christopher Frost",
-            "J. J. Furman",
-            "Sanjay Ghemawat",
-            "Andrey Gubarev",
-            "Christopher Heiser",
-            "Peter Hochschild",
-            "Wilson Hsieh",
-            "Sebastian Kanthak",
-            "Eugene Kogan",
-            "Hongyi Li",
-            "Alexander Lloyd",
-            "Sergey Melnik",
-            "David Mwaura",
-            "David Nagle",
-            "Sean Quinlan",
-            "Rajesh Rao",
-            "Lindsay Rolig",
-            "Yasushi Saito",
-            "Michal Szymaniak",
-            "Christopher Taylor",
-            "Ruth Wang",
-            "Dale Woodford",
-        ],
-        "kind": A,
-        "venue": "ACM Transactions on Computer Systems 31(3)",
-        "year": 2013,
-        "doi": "10.1145/2491245",
-    },
-    "chord": {
-        "title": "Chord: A Scalable Peer-to-peer Lookup Service for Internet Applications",
-        "authors": [
-            "Ion Stoica",
-            "Robert Morris",
-            "David Karger",
-            "M. Frans Kaashoek",
-            "Hari Balakrishnan",
-        ],
-        "kind": C,
-        "venue": "SIGCOMM 2001",
-        "year": 2001,
-        "doi": "10.1145/383059.383071",
-    },
-    "kademlia": {
-        "title": "Kademlia: A Peer-to-Peer Information System Based on the XOR Metric",
-        "authors": ["Petar Maymounkov", "David Mazières"],
-        "kind": C,
-        "venue": "IPTPS 2002",
-        "year": 2002,
-        "doi": "10.1007/3-540-45748-8_5",
-    },
-    "pastry": {
-        "title": "Pastry: Scalable, Decentralized Object Location, and Routing for Large-Scale "
-        "Peer-to-Peer Systems",
-        "authors": ["Antony Rowstron", "Peter Druschel"],
-        "kind": C,
-        "venue": "Middleware 2001",
-        "year": 2001,
-        "doi": "10.1007/3-540-45518-3_18",
-    },
-    "sybil": {
-        "title": "The Sybil Attack",
-        "authors": ["John R. Douceur"],
-        "kind": C,
-        "venue": "IPTPS 2002",
-        "year": 2002,
-        "doi": "10.1007/3-540-45748-8_24",
-    },
-    "secure-routing": {
-        "title": "Secure Routing for Structured Peer-to-Peer Overlay Networks",
-        "authors": [
-            "Miguel Castro",
-            "Peter Druschel",
-            "Ayalvadi Ganesh",
-            "Antony Rowstron",
-            "Dan S. Wallach",
-        ],
-        "kind": C,
-        "venue": "OSDI 2002",
-        "year": 2002,
-        "doi": "10.1145/844128.844156",
-    },
-    "s-kademlia": {
-        "title": "S/Kademlia: A Practicable Approach Towards Secure Key-Based Routing",
-        "authors": ["Ingmar Baumgart", "Sebastian Mies"],
-        "kind": C,
-        "venue": "ICPADS 2007",
-        "year": 2007,
-        "doi": "10.1109/ICPADS.2007.4447808",
-    },
-    "eclipse": {
-        "title": "Eclipse Attacks on Bitcoin's Peer-to-Peer Network",
-        "authors": ["Ethan Heilman", "Alison Kendler", "Aviv Zohar", "Sharon Goldberg"],
-        "kind": C,
-        "venue": "USENIX Security 2015",
-        "year": 2015,
-        "url": "https://www.usenix.org/conference/usenixsecurity15/technical-sessions/"
-        "presentation/heilman",
-    },
-    "dht-survey": {
-        "title": "A Survey of DHT Security Techniques",
-        "authors": ["Guido Urdaneta", "Guillaume Pierre", "Maarten van Steen"],
-        "kind": A,
-        "venue": "ACM Computing Surveys 43(2)",
-        "year": 2011,
-        "doi": "10.1145/1883612.1883615",
-    },
-    "pbft": {
-        "title": "Practical Byzantine Fault Tolerance",
-        "authors": ["Miguel Castro", "Barbara Liskov"],
-        "kind": C,
-        "venue": "OSDI 1999",
-        "year": 1999,
-        "pdf_url": "https://pmg.csail.mit.edu/papers/osdi99.pdf",
-    },
-    "hotstuff": {
-        "title": "HotStuff: BFT Consensus with Linearity and Responsiveness",
-        "authors": [
-            "Maofan Yin",
-            "Dahlia Malkhi",
-            "Michael K. Reiter",
-            "Guy Golan Gueta",
-            "Ittai Abraham",
-        ],
-        "kind": C,
-        "venue": "PODC 2019",
-        "year": 2019,
-        "doi": "10.1145/3293611.3331591",
-        "arxiv_id": "1803.05069",
-    },
-    "linearizability": {
-        "title": "Linearizability: A Correctness Condition for Concurrent Objects",
-        "authors": ["Maurice P. Herlihy", "Jeannette M. Wing"],
-        "kind": A,
-        "venue": "ACM Transactions on Programming Languages and Systems 12(3)",
-        "year": 1990,
-        "doi": "10.1145/78969.78972",
-    },
-    "cap": {
-        "title": "Brewer's Conjecture and the Feasibility of Consistent, Available, "
-        "Partition-Tolerant Web Services",
-        "authors": ["Seth Gilbert", "Nancy Lynch"],
-        "kind": A,
-        "venue": "ACM SIGACT News 33(2)",
-        "year": 2002,
-        "doi": "10.1145/564585.564601",
-    },
-    "hat": {
-        "title": "Highly Available Transactions: Virtues and Limitations",
-        "authors": [
-            "Peter Bailis",
-            "Aaron Davidson",
-            "Alan Fekete",
-            "Ali Ghodsi",
-            "Joseph M. Hellerstein",
-            "Ion Stoica",
-        ],
-        "kind": A,
-        "venue": "Proceedings of the VLDB Endowment 7(3)",
-        "year": 2013,
-        "arxiv_id": "1302.0309",
-    },
-}
+# The real papers the sessions read, by the key a reading list names them with.
+PAPERS_FILE = Path(__file__).with_name("demo_papers.json")
 
 # Oldest first; `slot` counts cadence slots from the next session (negative: past).
 SESSIONS = [
@@ -493,7 +188,7 @@ def load(*, author) -> str:
         duration_minutes=120,
     )
     papers = {}
-    for key, data in PAPERS.items():
+    for key, data in json.loads(PAPERS_FILE.read_text(encoding="utf-8")).items():
         paper = Paper(**{**data, "authors": "\n".join(data["authors"])})
         paper.full_clean()
         paper.save()
@@ -536,7 +231,7 @@ def load(*, author) -> str:
     past = sum(1 for data in SESSIONS if data["slot"] < 0)
     return (
         f"the {series.name}: {past} past sessions (one cancelled), "
-        f"{len(SESSIONS) - past} upcoming, {len(PAPERS)} papers, "
+        f"{len(SESSIONS) - past} upcoming, {len(papers)} papers, "
         f"{len(DEMO_SUBSCRIBERS)} confirmed subscribers"
     )
 

@@ -1,3 +1,5 @@
+import json
+
 from icalendar import Calendar
 
 from meetups import demo
@@ -29,3 +31,21 @@ def test_demo_club_has_past_and_upcoming_sessions_with_real_papers(client, organ
     assert "21st Distributed Systems Paper Club: Byzantine consensus" in page
     calendar = Calendar.from_ical(client.get("/club/distributed-systems/calendar.ics").content)
     assert len(calendar.walk("VEVENT")) == Session.objects.count()
+
+
+def test_demo_papers_come_from_their_data_file_in_its_order(organizer):
+    demo.load(author=organizer)
+    titles = [
+        paper["title"]
+        for paper in json.loads(demo.PAPERS_FILE.read_text(encoding="utf-8")).values()
+    ]
+    assert len(titles) == 27
+    assert list(Paper.objects.order_by("pk").values_list("title", flat=True)) == titles
+    raft = Paper.objects.get(title="In Search of an Understandable Consensus Algorithm")
+    assert raft.author_list == ["Diego Ongaro", "John Ousterhout"]
+    assert (raft.kind, raft.venue, raft.year, raft.pdf_url) == (
+        "inproceedings",
+        "USENIX Annual Technical Conference (USENIX ATC 14)",
+        2014,
+        "https://raft.github.io/raft.pdf",
+    )
