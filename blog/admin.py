@@ -23,7 +23,3 @@ class PostAdmin(PublishableAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
-
-    @admin.display(description="tags")
-    def tag_list(self, post):
-        return ", ".join(tag.name for tag in post.tags.all())

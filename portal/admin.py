@@ -70,13 +70,18 @@ class MarkdownAdminMixin:
 
 
 class PublishableAdmin(MarkdownAdminMixin, admin.ModelAdmin):
-    """Status column and filter, publish/unpublish actions."""
+    """Status and tags columns, status filter, publish/unpublish actions."""
 
     actions = ["publish_now", "unpublish"]
 
     @admin.display(description="status")
     def status(self, obj):
         return obj.publication_status.label
+
+    @admin.display(description="tags")
+    def tag_list(self, obj):
+        """The item's tag names, comma-separated (the change list prefetches `tags`)."""
+        return ", ".join(tag.name for tag in obj.tags.all())
 
     @admin.action(description="Publish selected now")
     def publish_now(self, request, queryset):

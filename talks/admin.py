@@ -62,7 +62,3 @@ class TalkAdmin(PublishableAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
-
-    @admin.display(description="tags")
-    def tag_list(self, talk):
-        return ", ".join(tag.name for tag in talk.tags.all())
