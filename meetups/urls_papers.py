@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from meetups import views
+from meetups.views import papers
 
 app_name = "papers"
 
 urlpatterns = [
-    path("", views.paper_list, name="paper_list"),
-    path("<int:pk>/", views.paper_detail, name="paper_detail"),
+    path("", papers.paper_list, name="paper_list"),
+    path("<int:pk>/", papers.paper_detail, name="paper_detail"),
 ]

@@ -11,6 +11,7 @@ from meetups.services import reading_list_import_bibtex
 
 
 def intermediate_page(model_admin, request, queryset, *, template, form, title, action):
+    """The page that asks for an action's details before it runs on the selected `queryset`."""
     context = {
         **model_admin.admin_site.each_context(request),
         "title": title,
@@ -24,6 +25,10 @@ def intermediate_page(model_admin, request, queryset, *, template, form, title, 
 
 
 def bibtex_import_page(model_admin, request, *, session=None, back_url, title):
+    """
+    The paste-BibTeX page, adding to the library (and to `session`'s reading list if
+    given); a redirect to `back_url` once every entry went in.
+    """
     if not request.user.has_perm("meetups.add_paper"):
         raise PermissionDenied
     form = BibtexImportForm(request.POST or None)

@@ -235,7 +235,7 @@ def test_limits_live_in_the_shared_cache(series):
 
 
 def test_behind_the_tls_proxy_the_last_forwarded_address_counts(rf, settings):
-    from meetups.views import client_ip
+    from meetups.views.subscriptions import client_ip
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.7", REMOTE_ADDR="127.0.0.1")
     assert client_ip(request) == "127.0.0.1"

@@ -1,0 +1,70 @@
+"""The club's pages: every series, one series with its sessions, one session."""
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from meetups.models import Series, Session
+from meetups.queries import visible_sessions
+from portal.links import absolute_url
+from portal.pagination import paginate
+
+
+def _webcal_url(path: str) -> str:
+    """The webcal:// address calendar apps subscribe to (the same resource, polled)."""
+    return "webcal://" + absolute_url(path).split("://", 1)[1]
+
+
+@require_safe
+def series_list(request):
+    return render(
+        request, "meetups/series_list.html", {"series_list": Series.objects.with_next_session()}
+    )
+
+
+@require_safe
+def series_detail(request, series):
+    """
+    The series page. Its `subscribe` block holds the calendar links and the
+    place where the email subscription form goes.
+    """
+    series = get_object_or_404(Series, slug=series)
+    now = timezone.now()
+    sessions = visible_sessions(request.user).filter(series=series)
+    upcoming = list(sessions.upcoming(now=now).order_by("starts_at", "number"))
+    past_page = paginate(request, sessions.past(now=now).order_by("-starts_at", "-number"))
+    next_session = next((s for s in upcoming if not s.is_cancelled and s.is_published()), None)
+    return render(
+        request,
+        "meetups/series_detail.html",
+        {
+            "series": series,
+            "next_session": next_session,
+            "upcoming": [s for s in upcoming if s != next_session],
+            "page": past_page,
+            "webcal_url": _webcal_url(
+                reverse("meetups:series_calendar", kwargs={"series": series.slug})
+            ),
+        },
+    )
+
+
+@require_safe
+def session_detail(request, series, number):
+    visible = Session.objects.visible_to(request.user)
+    session = get_object_or_404(visible_sessions(request.user), series__slug=series, number=number)
+    return render(
+        request,
+        "meetups/session_detail.html",
+        {
+            "session": session,
+            "series": session.series,
+            "reading_list": list(session.reading_list.all()),
+            "previous_session": session.previous_session(visible),
+            "next_session": session.next_session(visible),
+            "webcal_url": _webcal_url(
+                reverse("meetups:series_calendar", kwargs={"series": session.series.slug})
+            ),
+        },
+    )
