@@ -4,7 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.deconstruct import deconstructible
+
+WEB_URL_MESSAGE = "Only http:// and https:// addresses can be stored here."
 
 
 @deconstructible
@@ -48,3 +51,18 @@ class WebURLField(models.URLField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": WebURLFormField, **kwargs})
+
+
+def web_url_constraint(field: str, *, prefix: str) -> models.CheckConstraint:
+    """
+    The database's guard behind the WebURLField `field` (rows written by code skip
+    full_clean()): empty or an http(s) address. Named “<prefix>_<field>_http”; every
+    WebURLField of a model needs one in its Meta.constraints.
+    """
+    return models.CheckConstraint(
+        condition=Q(**{field: ""})
+        | Q(**{f"{field}__istartswith": "http://"})
+        | Q(**{f"{field}__istartswith": "https://"}),
+        name=f"{prefix}_{field}_http",
+        violation_error_message=WEB_URL_MESSAGE,
+    )

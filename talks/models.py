@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import get_text_list
 from taggit.managers import TaggableManager
 
-from portal.fields import WebURLField
+from portal.fields import WebURLField, web_url_constraint
 from portal.links import absolute_url
 from portal.markdown import excerpt_from_html
 from portal.models import (
@@ -23,8 +23,6 @@ from portal.queries import next_in, previous_in
 from talks.embeds import RecordingEmbed, recording_embed
 from talks.validators import validate_slides_pdf
 
-WEB_URL_MESSAGE = "Only http:// and https:// addresses can be stored here."
-
 
 def language_choices():
     """Every language Django knows, by name: talks are given in many more than the site's own."""
@@ -35,17 +33,6 @@ def slides_upload_to(talk: "Talk", filename: str) -> str:
     # The name comes from the talk, not the upload: the file was checked to be a
     # PDF, so it is served as one whatever it was called on the organizer's disk.
     return f"talks/slides/{talk.date:%Y}/{talk.slug}.pdf"
-
-
-def web_url_constraint(field: str, *, prefix: str) -> models.CheckConstraint:
-    """A database guard behind the form check: rows written by code skip full_clean()."""
-    return models.CheckConstraint(
-        condition=Q(**{field: ""})
-        | Q(**{f"{field}__istartswith": "http://"})
-        | Q(**{f"{field}__istartswith": "https://"}),
-        name=f"{prefix}_{field}_http",
-        violation_error_message=WEB_URL_MESSAGE,
-    )
 
 
 class TalkQuerySet(PublishableQuerySet):
