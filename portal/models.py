@@ -1,4 +1,6 @@
-"""Model building blocks every app shares: publishing rules and stored Markdown."""
+"""Model building blocks every app shares: publishing rules, stored Markdown, redirects."""
+
+from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -122,18 +124,43 @@ class Redirect(models.Model):
         cls.objects.filter(old_path=new_path).delete()
 
 
-class RedirectOnMoveMixin:
-    """Once published, an item whose URL changes leaves a permanent redirect behind."""
+def redirects_record_moves(*, old_paths: Sequence[str], new_paths: Sequence[str]) -> None:
+    """Make each old path answer with a permanent redirect to the new path in its place."""
+    for old_path, new_path in zip(old_paths, new_paths, strict=True):
+        Redirect.record_move(old_path=old_path, new_path=new_path)
+
+
+class PublicPathsMixin:
+    """
+    An item whose addresses visitors keep: bookmarks, feed readers, calendar
+    subscriptions. Once visitors may know them, changing them (a new slug, a new
+    number) leaves permanent redirects behind. A model lists its addresses in
+    `public_paths()`, and calls `record_moves()` when it saves.
+    """
+
+    def public_paths(self) -> list[str]:
+        """Every address of the item a visitor may have kept, always in the same order."""
+        return [self.get_absolute_url()]
+
+    def paths_are_public(self) -> bool:
+        """Whether visitors may know the item's addresses: a draft's were never shown."""
+        return self.is_published()
+
+    def record_moves(self, *, previous: "PublicPathsMixin | None") -> None:
+        """Redirect the addresses of `previous` (this item as it was stored) to its current ones."""
+        if previous is not None and previous.paths_are_public():
+            redirects_record_moves(old_paths=previous.public_paths(), new_paths=self.public_paths())
+
+
+class RedirectOnMoveMixin(PublicPathsMixin):
+    """PublicPathsMixin for a model with nothing else to do on save: it compares with the stored row."""
 
     def save(self, *args, **kwargs):
         previous = None
         if self.pk is not None:
             previous = type(self)._default_manager.filter(pk=self.pk).first()
         super().save(*args, **kwargs)
-        if previous is not None and previous.is_published():
-            old_path, new_path = previous.get_absolute_url(), self.get_absolute_url()
-            if old_path != new_path:
-                Redirect.record_move(old_path=old_path, new_path=new_path)
+        self.record_moves(previous=previous)
 
 
 class StoredSearchVectorField(SearchVectorField):
