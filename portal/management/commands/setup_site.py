@@ -3,15 +3,15 @@ First-run set-up for `make run`: an organizer account and demo content.
 Safe to run every time: it never touches existing accounts or content.
 """
 
-import importlib
 import secrets
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+
+from portal import demo
 
 ORGANIZER_USERNAME = "organizer"
 
@@ -60,17 +60,11 @@ class Command(BaseCommand):
         return organizer
 
     def load_demo(self, *, author):
-        """Each app may ship a `demo` module with has_content() and load(author=...)."""
-        demos = []
-        for app in apps.get_app_configs():
-            try:
-                demos.append(importlib.import_module(f"{app.name}.demo"))
-            except ModuleNotFoundError as error:
-                if error.name != f"{app.name}.demo":
-                    raise
-        if any(demo.has_content() for demo in demos):
+        """Every app's registered demo content, unless some app already holds content."""
+        demos = demo.demos()
+        if any(app_demo.has_content() for app_demo in demos):
             return
         with transaction.atomic():
-            for demo in demos:
-                summary = demo.load(author=author)
+            for app_demo in demos:
+                summary = app_demo.load(author=author)
                 self.stdout.write(f"Demo content: {summary}")
