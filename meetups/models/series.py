@@ -5,9 +5,8 @@ from zoneinfo import ZoneInfo
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Max, Prefetch, Q
+from django.db.models import Max, Prefetch
 from django.urls import reverse
-from django.utils import timezone
 
 from meetups.enums import Weekday
 from meetups.zones import validate_time_zone
@@ -172,13 +171,10 @@ class Series(RenderedMarkdownMixin, models.Model):
                 old_paths = session._paths(series_slug=previous.slug)
                 moves += zip(old_paths, session._paths(), strict=True)
             record_moves(moves)
-        # A session without its own place takes the series': when that changes,
-        # calendar clients must see a new SEQUENCE for those sessions.
-        inherited = Q()
-        for field in self.PLACE_FIELDS:
-            if getattr(previous, field) != getattr(self, field):
-                inherited |= Q(**{field: ""})
-        if inherited:
-            self.sessions.filter(inherited).update(
-                sequence=F("sequence") + 1, updated_at=timezone.now()
-            )
+        # A session without its own place takes the series': when that changes, the
+        # session's calendar event changes too.
+        moved = [
+            field for field in self.PLACE_FIELDS if getattr(previous, field) != getattr(self, field)
+        ]
+        if moved:
+            self.sessions.inheriting_place(moved).bump_calendar_sequence()

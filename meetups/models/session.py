@@ -39,6 +39,20 @@ class SessionQuerySet(PublishableQuerySet):
     def cancelled(self):
         return self.filter(status=SessionStatus.CANCELLED)
 
+    def inheriting_place(self, fields):
+        """The sessions that show the series' value of any of `fields` (having none of their own)."""
+        inherited = Q()
+        for field in fields:
+            inherited |= Q(**{field: ""})
+        return self.filter(inherited) if inherited else self.none()
+
+    def bump_calendar_sequence(self) -> int:
+        """
+        Raise the SEQUENCE of these sessions, whose time, place or status changed without
+        their own save(); returns how many there were. LAST-MODIFIED moves with it.
+        """
+        return self.update(sequence=F("sequence") + 1, updated_at=timezone.now())
+
     def with_reading_list(self):
         """With `reading_list` entries (ordered) and their papers."""
         entries = ReadingListEntry.objects.select_related("paper").order_by("position", "pk")
@@ -134,12 +148,9 @@ class Session(RenderedMarkdownMixin, Publishable):
                 # Lock the series so two sessions created at once cannot take the same number.
                 Series.objects.select_for_update().filter(pk=self.series_id).first()
                 self.number = self.series.next_session_number()
-            if previous is not None and any(
-                getattr(previous, field) != getattr(self, field) for field in self.SEQUENCED_FIELDS
-            ):
-                self.sequence = previous.sequence + 1
-                if kwargs.get("update_fields") is not None:
-                    kwargs["update_fields"] = {*kwargs["update_fields"], "sequence", "updated_at"}
+            bumped = previous is not None and self.bump_calendar_sequence_if_changed(previous)
+            if bumped and kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence", "updated_at"}
             super().save(*args, **kwargs)
             if previous is not None and previous.is_published():
                 old_paths = previous._paths()
@@ -291,6 +302,18 @@ class Session(RenderedMarkdownMixin, Publishable):
         self.status = SessionStatus.SCHEDULED
         self.cancellation_reason = ""
         self.save()
+
+    # --- the calendar event ---
+
+    def bump_calendar_sequence_if_changed(self, previous: "Session") -> bool:
+        """
+        Raise `sequence` past `previous`'s if calendar clients must update the event
+        (its time, place or status changed); returns whether it did.
+        """
+        if all(getattr(previous, field) == getattr(self, field) for field in self.SEQUENCED_FIELDS):
+            return False
+        self.sequence = previous.sequence + 1
+        return True
 
     # --- validation ---
 
