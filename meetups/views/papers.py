@@ -8,16 +8,14 @@ from taggit.models import Tag
 
 from meetups.models import Paper
 from portal.pagination import paginate
-
-
-def _search_text(request, name: str) -> str:
-    # PostgreSQL refuses NUL characters in text: a crafted URL must not become an error.
-    return request.GET.get(name, "").replace("\x00", "").strip()[:200]
+from portal.query_text import query_text
 
 
 @require_safe
 def paper_list(request):
-    query, author, tag_slug = (_search_text(request, name) for name in ("q", "author", "tag"))
+    query, author, tag_slug = (
+        query_text(request, name, max_length=200) for name in ("q", "author", "tag")
+    )
     tag = None
     if tag_slug:
         tag = Tag.objects.filter(slug=tag_slug).first()
