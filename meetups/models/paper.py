@@ -13,23 +13,21 @@ from meetups.identifiers import is_arxiv_id, is_doi, normalize_arxiv_id, normali
 from portal.fields import WebURLField
 
 
+def _in_published_session() -> Q:
+    """Reading-list entries whose session visitors can see: neither a draft nor scheduled."""
+    return Q(session__published_at__isnull=False, session__published_at__lte=timezone.now())
+
+
 class PaperQuerySet(models.QuerySet):
     def read_in_published_sessions(self):
         """Papers on the reading list of at least one published session."""
-        read = ReadingListEntry.objects.filter(
-            paper=OuterRef("pk"),
-            session__published_at__isnull=False,
-            session__published_at__lte=timezone.now(),
-        )
+        read = ReadingListEntry.objects.filter(_in_published_session(), paper=OuterRef("pk"))
         return self.filter(Exists(read))
 
     def with_readings(self):
         """With `published_readings`: the published sessions that read each paper, oldest first."""
         entries = (
-            ReadingListEntry.objects.filter(
-                session__published_at__isnull=False,
-                session__published_at__lte=timezone.now(),
-            )
+            ReadingListEntry.objects.filter(_in_published_session())
             .select_related("session__series")
             .order_by("session__starts_at")
         )
@@ -45,10 +43,9 @@ class PaperQuerySet(models.QuerySet):
             queryset = queryset.filter(authors__icontains=author)
         if tag:
             tagged = ReadingListEntry.objects.filter(
+                _in_published_session(),
                 paper=OuterRef("pk"),
                 session__tags__slug=tag,
-                session__published_at__isnull=False,
-                session__published_at__lte=timezone.now(),
             )
             queryset = queryset.filter(Exists(tagged))
         return queryset
@@ -111,8 +108,7 @@ class Paper(models.Model):
         return f"{self.title}{year}"
 
     def save(self, *args, **kwargs):
-        self.doi = normalize_doi(self.doi)
-        self.arxiv_id = normalize_arxiv_id(self.arxiv_id)
+        self.normalize_identifiers()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -168,10 +164,14 @@ class Paper(models.Model):
         parts = [self.authors_text, self.title, self.venue_text]
         return ". ".join(part.rstrip(".") for part in parts if part) + "."
 
-    def clean(self):
-        super().clean()
+    def normalize_identifiers(self) -> None:
+        """One spelling per DOI and arXiv id, so that one paper is found by either, once."""
         self.doi = normalize_doi(self.doi)
         self.arxiv_id = normalize_arxiv_id(self.arxiv_id)
+
+    def clean(self):
+        super().clean()
+        self.normalize_identifiers()
         self.authors = "\n".join(self.author_list)
         errors = {}
         if self.doi and not is_doi(self.doi):
