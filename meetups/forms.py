@@ -1,4 +1,4 @@
-"""Forms of the club's public pages (the admin's live in admin.py)."""
+"""Forms of the club's public pages (the admin's live in meetups/admin/forms.py)."""
 
 from django import forms
 
