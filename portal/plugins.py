@@ -26,7 +26,7 @@ class Registry[T]:
 
     def register(self, item: T) -> T:
         key = self._key(item)
-        if key in self._items and type(self._items[key]) is not type(item):
+        if key in self._items and _identity(self._items[key]) != _identity(item):
             raise ValueError(f"two {self.role} plug-ins claim {key!r}")
         self._items[key] = item
         return item
@@ -39,6 +39,13 @@ class Registry[T]:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def _identity(item) -> str:
+    """What makes two registrations the same plug-in: its class (or itself, for a class).
+    A module imported twice registers an equal plug-in again, which is no clash."""
+    cls = item if isinstance(item, type) else type(item)
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def discover() -> None:

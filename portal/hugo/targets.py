@@ -92,11 +92,6 @@ _targets = Registry[type[ImportTarget]]("hugo", key=lambda target: target.kind)
 
 def register(target: type[ImportTarget]) -> type[ImportTarget]:
     """Have `target` save its kind of page (a class decorator); one app per kind."""
-    # The registry tells items apart by their type, and every class is of type `type`.
-    existing = _targets.get(target.kind)
-    name = f"{target.__module__}.{target.__qualname__}"
-    if existing is not None and f"{existing.__module__}.{existing.__qualname__}" != name:
-        raise ValueError(f"two hugo plug-ins claim {target.kind!r}")
     return _targets.register(target)
 
 
