@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from meetups.enums import PaperKind
 from meetups.identifiers import is_arxiv_id, is_doi, normalize_arxiv_id, normalize_doi
-from portal.fields import WebURLField
+from portal.fields import WebURLField, web_url_constraint
 
 
 def _in_published_session() -> Q:
@@ -101,6 +101,8 @@ class Paper(models.Model):
                 name="meetups_paper_unique_arxiv_id",
                 violation_error_message="A paper with this arXiv id is already in the library.",
             ),
+            web_url_constraint("url", prefix="meetups_paper"),
+            web_url_constraint("pdf_url", prefix="meetups_paper"),
         ]
 
     def __str__(self):

@@ -10,14 +10,9 @@ from django.urls import reverse
 
 from meetups.enums import Weekday
 from meetups.zones import validate_time_zone
-from portal.fields import WebURLField
+from portal.fields import WebURLField, web_url_constraint
 from portal.markdown import excerpt_from_html
-from portal.models import Redirect, RenderedMarkdownMixin
-
-
-def record_moves(moves: list[tuple[str, str]]) -> None:
-    for old_path, new_path in moves:
-        Redirect.record_move(old_path=old_path, new_path=new_path)
+from portal.models import PublicPathsMixin, RenderedMarkdownMixin, redirects_record_moves
 
 
 class SeriesQuerySet(models.QuerySet):
@@ -35,7 +30,7 @@ class SeriesQuerySet(models.QuerySet):
         return self.prefetch_related(Prefetch("sessions", upcoming[:1], to_attr="next_sessions"))
 
 
-class Series(RenderedMarkdownMixin, models.Model):
+class Series(PublicPathsMixin, RenderedMarkdownMixin, models.Model):
     # Where sessions take place unless a session names its own place.
     PLACE_FIELDS = ("venue_name", "venue_address", "venue_map_url", "online_url")
 
@@ -105,6 +100,10 @@ class Series(RenderedMarkdownMixin, models.Model):
     class Meta:
         ordering = ["-active", "name"]
         verbose_name_plural = "series"
+        constraints = [
+            web_url_constraint("venue_map_url", prefix="meetups_series"),
+            web_url_constraint("online_url", prefix="meetups_series"),
+        ]
 
     def __str__(self):
         return self.name
@@ -152,8 +151,8 @@ class Series(RenderedMarkdownMixin, models.Model):
         highest = self.sessions.aggregate(highest=Max("number"))["highest"]
         return (highest or 0) + 1
 
-    # Paths that change with the slug; calendar subscriptions and feed readers must keep working.
-    def _paths(self) -> list[str]:
+    def public_paths(self) -> list[str]:
+        """The page, calendar, reading list and feeds: they change with the slug."""
         kwargs = {"series": self.slug}
         names = [
             "series_detail",
@@ -164,13 +163,18 @@ class Series(RenderedMarkdownMixin, models.Model):
         ]
         return [reverse(f"meetups:{name}", kwargs=kwargs) for name in names]
 
+    def paths_are_public(self) -> bool:
+        # A series has no drafts: its pages are public from the start.
+        return True
+
     def _carry_over_changes(self, previous: "Series") -> None:
         if previous.slug != self.slug:
-            moves = list(zip(previous._paths(), self._paths(), strict=True))
+            # The published sessions' addresses hold the series' slug too.
+            old_paths, new_paths = previous.public_paths(), self.public_paths()
             for session in self.sessions.published():
-                old_paths = session._paths(series_slug=previous.slug)
-                moves += zip(old_paths, session._paths(), strict=True)
-            record_moves(moves)
+                old_paths += session.public_paths(series_slug=previous.slug)
+                new_paths += session.public_paths()
+            redirects_record_moves(old_paths=old_paths, new_paths=new_paths)
         # A session without its own place takes the series': when that changes, the
         # session's calendar event changes too.
         moved = [

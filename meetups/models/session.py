@@ -17,12 +17,18 @@ from taggit.managers import TaggableManager
 
 from meetups.enums import SessionStatus
 from meetups.models.paper import Paper, ReadingListEntry
-from meetups.models.series import Series, record_moves
+from meetups.models.series import Series
 from meetups.zones import zone_label
-from portal.fields import WebURLField
+from portal.fields import WebURLField, web_url_constraint
 from portal.links import absolute_url
 from portal.markdown import excerpt_from_html, plain_text
-from portal.models import Publishable, PublishableQuerySet, RenderedMarkdownMixin
+from portal.models import (
+    PublicPathsMixin,
+    Publishable,
+    PublishableQuerySet,
+    RenderedMarkdownMixin,
+)
+from portal.queries import next_in, previous_in
 
 
 class SessionQuerySet(PublishableQuerySet):
@@ -63,7 +69,7 @@ class SessionQuerySet(PublishableQuerySet):
         return self.select_related("series").prefetch_related("tags").with_reading_list()
 
 
-class Session(RenderedMarkdownMixin, Publishable):
+class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
     # Changes to these make calendar clients update the event: they raise `sequence`.
     PLACE_FIELDS = Series.PLACE_FIELDS
     SEQUENCED_FIELDS = ("starts_at", "ends_at", "status", *PLACE_FIELDS)
@@ -134,6 +140,8 @@ class Session(RenderedMarkdownMixin, Publishable):
                 name="meetups_session_ends_after_start",
                 violation_error_message="A session must end after it starts.",
             ),
+            web_url_constraint("venue_map_url", prefix="meetups_session"),
+            web_url_constraint("online_url", prefix="meetups_session"),
         ]
 
     def __str__(self):
@@ -152,16 +160,15 @@ class Session(RenderedMarkdownMixin, Publishable):
             if bumped and kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "sequence", "updated_at"}
             super().save(*args, **kwargs)
-            if previous is not None and previous.is_published():
-                old_paths = previous._paths()
-                record_moves(list(zip(old_paths, self._paths(), strict=True)))
+            self.record_moves(previous=previous)
 
     def get_absolute_url(self):
         return reverse(
             "meetups:session_detail", kwargs={"series": self.series.slug, "number": self.number}
         )
 
-    def _paths(self, *, series_slug: str | None = None) -> list[str]:
+    def public_paths(self, *, series_slug: str | None = None) -> list[str]:
+        """The page, calendar event and reading list (under `series_slug`, else the series')."""
         kwargs = {"series": series_slug or self.series.slug, "number": self.number}
         names = ["session_detail", "session_calendar", "session_bibtex"]
         return [reverse(f"meetups:{name}", kwargs=kwargs) for name in names]
@@ -270,24 +277,17 @@ class Session(RenderedMarkdownMixin, Publishable):
 
     # --- neighbours ---
 
+    def _series_sessions(self, queryset):
+        queryset = Session.objects.published() if queryset is None else queryset
+        return queryset.filter(series_id=self.series_id).select_related("series")
+
     def previous_session(self, queryset=None):
         """The session with the next lower number in the series (among `queryset`), or None."""
-        queryset = Session.objects.published() if queryset is None else queryset
-        return (
-            queryset.filter(series_id=self.series_id, number__lt=self.number)
-            .select_related("series")
-            .order_by("-number")
-            .first()
-        )
+        return previous_in(self._series_sessions(queryset), self, order=("number",))
 
     def next_session(self, queryset=None):
-        queryset = Session.objects.published() if queryset is None else queryset
-        return (
-            queryset.filter(series_id=self.series_id, number__gt=self.number)
-            .select_related("series")
-            .order_by("number")
-            .first()
-        )
+        """The session with the next higher number in the series (among `queryset`), or None."""
+        return next_in(self._series_sessions(queryset), self, order=("number",))
 
     # --- state changes ---
 
