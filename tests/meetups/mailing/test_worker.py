@@ -19,7 +19,7 @@ from meetups.enums import AnnouncementStatus, DeliveryStatus
 from meetups.models import Announcement
 from meetups.services import announcement_create
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _database_url() -> str:
