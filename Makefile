@@ -12,7 +12,7 @@ PIP_VERSION := 26.3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install lock bench clean
+.PHONY: run test setup install lock lint format clean
 
 # The virtual environment is rebuilt whenever the declared or locked versions change.
 $(STAMP): pyproject.toml constraints.txt
@@ -62,6 +62,18 @@ test: export SECRET_KEY ?= test-only-secret-key-never-used-in-production
 test: install
 	$(MANAGE) check --fail-level WARNING
 	$(PY) -m pytest
+
+# The checks CI runs before the tests: ruff's lint rules, its formatting, and the
+# import contracts in pyproject.toml (which module may import which).
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+# Rewrite the code in the house style and apply ruff's safe fixes.
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
 
 # Median and 95th percentile search times over 5,000 posts, 1,000 talks, 500 sessions
 # and 2,000 papers, built in a transaction that is rolled back: no data is left behind.
