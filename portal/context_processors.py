@@ -1,14 +1,15 @@
 from django.conf import settings
 
 from portal.links import absolute_url
+from portal.pagination import page_number
 
 
 def canonical_url(request) -> str:
     """The page's address on SITE_URL: its path, and its page number past the first."""
     url = absolute_url(request.path)
-    page = request.GET.get("page", "")
-    if page.isdecimal() and int(page) > 1:
-        url += f"?page={int(page)}"
+    page = page_number(request.GET.get("page"))
+    if page is not None and page > 1:
+        url += f"?page={page}"
     return url
 
 

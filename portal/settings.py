@@ -68,11 +68,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the headers too.
+    "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Needs to know who is signed in; runs before anything reads the body.
+    "portal.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -193,9 +197,21 @@ STORAGES = {
     # cache headers.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Uploads above this are streamed to a temporary file rather than held in memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Request limits -------------------------------------------------------------
+# A request body larger than this is refused (413) from its Content-Length, before it
+# is read: visitors only ever send the small public forms; signed-in staff send slides
+# (PDFs of up to 50 MB) and images through the admin.
+PUBLIC_REQUEST_MAX_BYTES = env.int("PUBLIC_REQUEST_MAX_BYTES", default=64 * 1024)
+STAFF_REQUEST_MAX_BYTES = env.int("STAFF_REQUEST_MAX_BYTES", default=64 * 1024 * 1024)
+# Form fields other than files, held in memory: the longest Markdown post fits many times.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The admin's largest forms (a session with its reading list inline, a change list's
+# selection) stay well below these.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# An uploaded file above this goes to a temporary file rather than memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440  # 2.5 MB
 
 # --- Security -------------------------------------------------------------------
 # HTTPS=true behind a TLS-terminating proxy turns on redirects, HSTS and secure
@@ -213,6 +229,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form is answered in the site's look, saying what to do about it.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 
 # Scripts run only from our own origin or with the per-response nonce; no inline
@@ -232,6 +250,41 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Browser features no page uses, off for every page and every frame in it; the recording
+# players (the CSP's frames) may autoplay, play protected media and go full screen.
+_players = ["self", *SECURE_CSP["frame-src"]]
+PERMISSIONS_POLICY = {
+    **dict.fromkeys(
+        [
+            "accelerometer",
+            "ambient-light-sensor",
+            "bluetooth",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        ],
+        [],
+    ),
+    **dict.fromkeys(["autoplay", "encrypted-media", "fullscreen", "picture-in-picture"], _players),
+}
+# Pages, static files and uploads are for this site's own pages only: another site
+# cannot load them into its own. `cross-origin` lets feed readers and webmail show
+# the images of posts; empty sends no header.
+CROSS_ORIGIN_RESOURCE_POLICY = env.str("CROSS_ORIGIN_RESOURCE_POLICY", default="same-origin")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -245,9 +298,8 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "portal.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/admin-tools/markdown/preview/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin-tools/markdown/upload/"
 MARKDOWNX_MEDIA_PATH = "uploads/"
+# Images are judged by their content and re-encoded (portal/uploads.py); SVG is refused.
 MARKDOWNX_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
-# SVG can carry script and would be served from our own origin: raster images only.
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from portal import feeds, views
+from portal import feeds, uploads, views
 from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -25,7 +25,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("admin-tools/markdown/preview/", views.markdown_preview, name="markdown_preview"),
-    path("admin-tools/markdown/upload/", views.markdown_image_upload, name="markdown_upload"),
+    path("admin-tools/markdown/upload/", uploads.markdown_image_upload, name="markdown_upload"),
     path("admin-tools/tags/", views.tag_suggestions, name="tag_suggestions"),
     path("admin/", admin.site.urls),
 ]
@@ -33,7 +33,12 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # static() only answers when DEBUG is on; this serves uploads in any mode.
     media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(re_path(rf"^{re.escape(media_prefix)}(?P<path>.*)$", views.serve_media))
+    urlpatterns.append(re_path(rf"^{re.escape(media_prefix)}(?P<path>.*)$", uploads.serve_media))
+
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
 
 admin.site.site_header = f"{settings.SITE_NAME} — organizer"
 admin.site.site_title = settings.SITE_NAME

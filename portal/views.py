@@ -1,15 +1,19 @@
-import errno
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models.functions import Lower
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
-from django.views.static import serve
-from markdownx.views import ImageUploadView
 from taggit.models import Tag
 
 from portal import search, timeline
@@ -147,8 +151,6 @@ def markdown_preview(request):
     return HttpResponse(render_markdown(request.POST["content"]))
 
 
-markdown_image_upload = staff_member_required(ImageUploadView.as_view())
-
 TAG_SUGGESTIONS = 10
 
 
@@ -168,15 +170,29 @@ def tag_suggestions(request):
     return JsonResponse({"tags": list(names)})
 
 
-@require_safe
-def serve_media(request, path):
-    """
-    An upload, when the app serves them itself (SERVE_MEDIA). A name longer than
-    the file system allows cannot even be looked up; it names no upload either.
-    """
-    try:
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
-    except OSError as error:
-        if error.errno != errno.ENAMETOOLONG:
-            raise
-        raise Http404("No such file.") from None
+# --- Error pages ---------------------------------------------------------------------
+# Django's own error views re-run the CSRF check, which reads the request body again:
+# a body that could not be read the first time (a form declared UTF-16, say) raised
+# once more inside the error page and reached the server as a crash. These read nothing
+# of the request but its address and cookies.
+
+
+def bad_request(request, exception):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without the request: whatever failed may fail again in a context processor.
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -13,21 +13,15 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
-from django.urls import URLResolver, get_resolver
-from django.utils.regex_helper import normalize
-from taggit.models import Tag
 
-from blog.models import Post
 from meetups.mailing import tokens
-from meetups.models import Paper, Series, Session, Subscription
-from talks.models import Talk
+from meetups.models import Series, Subscription
+from tests.helpers.urls import demo_address, public_patterns
 
 pytestmark = pytest.mark.django_db
 
-SKIPPED_PREFIXES = ("admin/", "admin-tools/")
 ALLOWED_STATUSES = {200, 301, 302, 400, 404, 405, 410}
 SCRIPT = "<script>alert(1)</script>"
 
@@ -95,56 +89,7 @@ HOSTILE_QUERIES = {
 }
 
 
-def _patterns(patterns=None, prefix=""):
-    """(name, format string, parameter names) of every URL pattern, with its prefixes."""
-    for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        regex = pattern.pattern.regex.pattern
-        if prefix:
-            regex = regex.removeprefix("^")
-        if isinstance(pattern, URLResolver):
-            yield from _patterns(pattern.url_patterns, prefix + regex)
-            continue
-        format_string, params = normalize(prefix + regex)[0]
-        if format_string.startswith(SKIPPED_PREFIXES):
-            continue
-        yield pattern.name or format_string, format_string, params
-
-
-PATTERNS = list(_patterns())
-
-
-@pytest.fixture
-def site(settings, tmp_path):
-    """The demo content, and one real value for each URL parameter."""
-    settings.VAR_DIR = tmp_path
-    call_command("setup_site", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    post = Post.objects.published().first()
-    session = Session.objects.published().select_related("series").first()
-    series = session.series
-    email = "reader@example.org"
-    Subscription.objects.create(series=series, email=email)
-    tag = Tag.objects.filter(slug__in=post.tags.values("slug")).first()
-    return {
-        "post_year": {"year": str(post.published_at.year)},
-        "post_detail": {"slug": post.slug},
-        "talk_detail": {"slug": Talk.objects.published().first().slug},
-        "tag_detail": {"slug": tag.slug},
-        "tag_feed_rss": {"slug": tag.slug},
-        "tag_feed_atom": {"slug": tag.slug},
-        "paper_detail": {"pk": str(Paper.objects.read_in_published_sessions().first().pk)},
-        "subscription_confirm": {"token": tokens.confirm_token(series_id=series.pk, email=email)},
-        "subscription_manage": {"token": tokens.manage_token(email=email)},
-        "subscription_unsubscribe": {
-            "token": tokens.unsubscribe_token(series_id=series.pk, email=email)
-        },
-        # `path` is the uploads' address, there when the app serves them (SERVE_MEDIA).
-        "*": {"series": series.slug, "number": str(session.number), "path": "no-such-upload.pdf"},
-    }
-
-
-def _url(site, name, format_string, params, **hostile) -> str:
-    values = {**site["*"], **site.get(name, {}), **hostile}
-    return "/" + format_string % {param: values[param] for param in params}
+PATTERNS = public_patterns()
 
 
 def _get(client, url: str, *, method: str = "get", **kwargs):
@@ -173,11 +118,11 @@ def _as(client, who: str):
     return client
 
 
-def test_real_values_reach_every_page(client, site):
+def test_real_values_reach_every_page(client, demo_site):
     """The values the hostile ones stand in for are real: each page answers with content."""
     statuses = {}
     for name, format_string, params in PATTERNS:
-        url = _url(site, name, format_string, params)
+        url = demo_address(demo_site, name, format_string, params)
         if url.startswith(settings.MEDIA_URL):
             continue
         response = _get(client, url)
@@ -186,21 +131,21 @@ def test_real_values_reach_every_page(client, site):
 
 
 @pytest.mark.parametrize("who", ["visitor", "organizer"])
-def test_hostile_path_values_never_crash(client, site, who):
+def test_hostile_path_values_never_crash(client, demo_site, who):
     client = _as(client, who)
     problems = []
     for name, format_string, params in PATTERNS:
         for param in params:
             for value in HOSTILE_PATH_VALUES.values():
-                url = _url(site, name, format_string, params, **{param: value})
+                url = demo_address(demo_site, name, format_string, params, **{param: value})
                 problems.append(_problem(url, _get(client, url)))
     assert [problem for problem in problems if problem] == []
 
 
-def test_hostile_query_strings_never_crash(client, site):
+def test_hostile_query_strings_never_crash(client, demo_site):
     problems = []
     for name, format_string, params in PATTERNS:
-        page = _url(site, name, format_string, params)
+        page = demo_address(demo_site, name, format_string, params)
         queries = HOSTILE_QUERIES
         if not client.get(page)["Content-Type"].startswith("text/html"):
             # Feeds, calendars and BibTeX read no query; a few values show they ignore it.
@@ -211,10 +156,10 @@ def test_hostile_query_strings_never_crash(client, site):
     assert [problem for problem in problems if problem] == []
 
 
-def test_posts_to_every_page_are_refused_or_answered(client, site):
+def test_posts_to_every_page_are_refused_or_answered(client, demo_site):
     problems = []
     for name, format_string, params in PATTERNS:
-        url = _url(site, name, format_string, params)
+        url = demo_address(demo_site, name, format_string, params)
         response = _get(
             client, url, method="post", data={"q": "\x00", "page": "abc", "email": SCRIPT}
         )
@@ -236,10 +181,10 @@ HOSTILE_HEADERS = {
 }
 
 
-def test_hostile_request_headers_never_crash(client, site):
+def test_hostile_request_headers_never_crash(client, demo_site):
     problems = []
     for name, format_string, params in PATTERNS:
-        url = _url(site, name, format_string, params)
+        url = demo_address(demo_site, name, format_string, params)
         for headers in HOSTILE_HEADERS.values():
             response = _get(client, url, **headers)
             if getattr(response, "status_code", None) in (304, 412):
@@ -248,8 +193,8 @@ def test_hostile_request_headers_never_crash(client, site):
     assert [problem for problem in problems if problem] == []
 
 
-def test_bad_page_numbers_are_not_found_and_empty_filters_are_empty_pages(client, site):
-    for page in ("/", "/blog/", "/papers/", "/tags/dht/", f"/club/{site['*']['series']}/"):
+def test_bad_page_numbers_are_not_found_and_empty_filters_are_empty_pages(client, demo_site):
+    for page in ("/", "/blog/", "/papers/", "/tags/dht/", f"/club/{demo_site['*']['series']}/"):
         for bad in ("abc", "0", "-1", "99999", "%00"):
             assert client.get(f"{page}?page={bad}").status_code == 404, (page, bad)
     # A search or paper filter that matches nothing is an answer, not a missing page.
