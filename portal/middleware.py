@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponseNotAllowed, HttpResponsePermanentRedirect
 from django.shortcuts import render
 
 from portal.models import Redirect
@@ -64,6 +64,23 @@ def permissions_policy(features: dict[str, list[str]]) -> str:
 
 def _allowlist_entry(origin: str) -> str:
     return origin if origin in ("self", "*") else f'"{origin}"'
+
+
+class KnownMethodsMiddleware:
+    """
+    The site speaks GET, HEAD and POST; any other method (PUT, DELETE, OPTIONS,
+    TRACE, WebDAV's, …) is answered 405 before a view sees it, feeds included.
+    """
+
+    METHODS = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.METHODS:
+            return HttpResponseNotAllowed(self.METHODS)
+        return self.get_response(request)
 
 
 class RequestSizeLimitMiddleware:

@@ -56,6 +56,10 @@ HOSTILE_QUERIES = {
     "page-float": "page=1.5",
     "page-nul": "page=%00",
     "page-twice": "page=1&page=2",
+    # Python refuses to turn more than 4,300 digits into a number.
+    "page-thousands-of-digits": "page=" + "9" * 5000,
+    "page-arabic-digits": "page=" + quote("١٢"),
+    "page-bad-utf8": "page=%FF%FE",
     "tag-nul": "tag=%00",
     "tag-script": "tag=" + quote(SCRIPT),
     "tag-long": "tag=" + LONG,
@@ -97,6 +101,8 @@ def _get(client, url: str, *, method: str = "get", **kwargs):
     try:
         # A failed query must not spoil the test's transaction for the next request.
         with transaction.atomic():
+            if method.isupper():
+                return client.generic(method, url, **kwargs)
             return getattr(client, method)(url, **kwargs)
     except Exception as error:  # noqa: BLE001 - every crash is what this test reports
         return f"raised {error!r}"[:300]
@@ -178,6 +184,12 @@ HOSTILE_HEADERS = {
     "language": {"HTTP_ACCEPT_LANGUAGE": "x" * 5000},
     "forwarded": {"HTTP_X_FORWARDED_FOR": "<x>, %00, " + "1" * 5000},
     "host": {"HTTP_HOST": "evil.example"},
+    "cookie-huge": {"HTTP_COOKIE": "sessionid=" + "x" * 100_000},
+    "cookie-garbage": {"HTTP_COOKIE": "sessionid=%00; csrftoken=\x7f<>; =; ;;"},
+    "user-agent-huge": {"HTTP_USER_AGENT": "x" * 100_000},
+    "referer-garbage": {"HTTP_REFERER": "http://[::1" + "%FF" * 100},
+    "accept-garbage": {"HTTP_ACCEPT": "*/*;q=abc, text/html;q=" + "9" * 5000},
+    "bad-utf8-header": {"HTTP_ACCEPT_LANGUAGE": "\xff\xfe"},
 }
 
 
@@ -195,8 +207,12 @@ def test_hostile_request_headers_never_crash(client, demo_site):
 
 def test_bad_page_numbers_are_not_found_and_empty_filters_are_empty_pages(client, demo_site):
     for page in ("/", "/blog/", "/papers/", "/tags/dht/", f"/club/{demo_site['*']['series']}/"):
-        for bad in ("abc", "0", "-1", "99999", "%00"):
-            assert client.get(f"{page}?page={bad}").status_code == 404, (page, bad)
+        for bad in ("abc", "0", "-1", "99999", "%00", "9" * 5000):
+            assert client.get(f"{page}?page={bad}").status_code == 404, (page, bad[:10])
+    # The “not found” page itself names its canonical address, page number included.
+    response = client.get("/no-such-page/?page=" + "9" * 5000)
+    assert response.status_code == 404
+    assert "Page not found" in response.text
     # A search or paper filter that matches nothing is an answer, not a missing page.
     injection = quote("zzqx' OR 1=1 --")
     assert client.get(f"/papers/?q={injection}").status_code == 200
@@ -357,3 +373,140 @@ def test_hostile_manage_posts_change_nothing(client, series, body):
 
     assert response.status_code == 400
     assert list(Subscription.objects.values_list("pk", "status")) == before
+
+
+# --- what no form sends: other charsets, invalid UTF-8, huge bodies, other methods ------
+
+
+def _csrf_client(url: str) -> tuple[Client, str]:
+    """A browser checked for CSRF as a real one is, with the cookie and token from `url`."""
+    client = Client(enforce_csrf_checks=True)
+    client.get(url)
+    cookie = client.cookies.get("csrftoken")  # forms on cached pages carry none
+    return client, cookie.value if cookie else ""
+
+
+# The forms that read what is posted (one-click unsubscribe reads nothing of it).
+FORM_PAGES = {
+    "subscribe": lambda series: f"/club/{series.slug}/subscribe/",
+    "confirm": lambda series: (
+        f"/club/subscriptions/confirm/{tokens.confirm_token(series_id=series.pk, email=READER)}/"
+    ),
+    "manage": lambda series: f"/club/subscriptions/manage/{tokens.manage_token(email=READER)}/",
+    "admin-login": lambda series: "/admin/login/",
+}
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "utf-32", "latin-1"])
+@pytest.mark.parametrize("form", FORM_PAGES.values(), ids=FORM_PAGES)
+def test_a_form_sent_in_another_charset_is_a_bad_request_page(series, form, charset):
+    url = form(series)
+    client, token = _csrf_client(url)
+    before = list(Subscription.objects.values_list("pk", "email", "status"))
+    body = (
+        f"csrfmiddlewaretoken={token}&email=new%40example.org&action=unsubscribe&series={series.pk}"
+    )
+
+    response = _get(
+        client,
+        url,
+        method="post",
+        data=body,  # the client encodes it in the charset it declares
+        content_type=f"application/x-www-form-urlencoded; charset={charset}",
+    )
+
+    assert not isinstance(response, str), response
+    assert response.status_code == 400
+    assert "could not be read" in response.text
+    assert list(Subscription.objects.values_list("pk", "email", "status")) == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"email=\xff\xfe%40example.org", b"\xff\xfe\x00=\xc3&email=", b"email=\xed\xa0\x80@x.org"],
+    ids=["value", "name", "surrogate"],
+)
+def test_invalid_utf8_in_a_form_body_is_the_form_again(client, series, body):
+    response = client.post(
+        f"/club/{series.slug}/subscribe/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.text
+    assert Subscription.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "raw_path", ["/blog/\xff\xfe/", "/club/\xc3/", "/tags/\xed\xa0\x80/", "/\xff", "/search/\x80"]
+)
+def test_invalid_utf8_in_the_path_is_not_found(client, series, raw_path):
+    # As a WSGI server hands Django the raw bytes of the request line: one character each.
+    assert client.get("/", PATH_INFO=raw_path).status_code == 404
+
+
+@pytest.mark.parametrize("raw_query", ["q=\xff\xfe", "page=\xff", "\xc3\xc3=\xff&tag=\x80"])
+def test_invalid_utf8_in_the_query_is_answered(client, series, raw_query):
+    for url in ("/", "/search/", "/papers/", f"/club/{series.slug}/"):
+        assert client.get(url, QUERY_STRING=raw_query).status_code in (200, 404), url
+
+
+class CountingBody:
+    """A request body of `size` bytes, made only as far as it is read."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        left = self.size - self.read_bytes
+        size = left if size is None or size < 0 else min(size, left)
+        self.read_bytes += size
+        return b"x" * size
+
+    def readline(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+
+HUNDRED_MEGABYTES = 100 * 1024 * 1024
+
+
+@pytest.mark.parametrize("url", ["/club/paper-club/subscribe/", "/admin/login/", "/search/", "/"])
+def test_a_huge_body_is_refused_before_it_is_read(client, series, url):
+    body = CountingBody(HUNDRED_MEGABYTES)
+
+    response = client.post(
+        url,
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(body.size),
+        **{"wsgi.input": body},
+    )
+
+    assert response.status_code == 413
+    assert "too large" in response.text
+    assert body.read_bytes == 0
+    assert Subscription.objects.count() == 1
+
+
+def test_a_form_just_under_the_public_limit_is_read(client, series, settings):
+    padding = "x" * (settings.PUBLIC_REQUEST_MAX_BYTES - 1000)
+    response = client.post(f"/club/{series.slug}/subscribe/", {"email": "x", "website": padding})
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_a_form_with_thousands_of_fields_is_a_bad_request(client, series):
+    body = "&".join(f"f{number}=1" for number in range(2000))
+    response = client.post(
+        f"/club/{series.slug}/subscribe/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert Subscription.objects.count() == 1
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "PROPFIND"])
+def test_methods_the_site_does_not_speak_are_not_allowed(client, demo_site, method):
+    statuses = {}
+    for name, format_string, params in PATTERNS:
+        url = demo_address(demo_site, name, format_string, params)
+        response = _get(client, url, method=method)
+        statuses[url] = getattr(response, "status_code", response)
+    assert statuses == dict.fromkeys(statuses, 405)
