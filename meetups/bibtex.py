@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import bibtexparser
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
@@ -30,7 +31,10 @@ from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from meetups.enums import PaperKind
 from meetups.identifiers import normalize_arxiv_id, normalize_doi
-from meetups.models import Paper
+
+if TYPE_CHECKING:
+    # Only named in hints: reading BibTeX works without the models loaded.
+    from meetups.models import Paper
 
 # Every macro in its own braces ({\"u}, {\~N}): BibTeX then treats it as one letter,
 # so name splitting (where “~” is a space) and case changes leave it alone.
@@ -108,7 +112,7 @@ def _ascii_word(text: str) -> str:
 _SMALL_WORDS = {"a", "an", "the", "on", "of", "in", "for", "and", "to", "with", "at", "by"}
 
 
-def citation_key(paper: Paper) -> str:
+def citation_key(paper: "Paper") -> str:
     """“ongaro2014search”: first author's surname, year, first significant title word."""
     surname = _ascii_word(paper.author_list[0].split()[-1]) if paper.author_list else ""
     words = [_ascii_word(word) for word in paper.title.split()]
@@ -124,7 +128,7 @@ def _bibtex_name(name: str) -> str:
     return escaped
 
 
-def paper_entry(paper: Paper, key: str) -> Entry:
+def paper_entry(paper: "Paper", key: str) -> Entry:
     kind = PaperKind(paper.kind) if paper.kind in PaperKind.values else PaperKind.MISC
     fields = []
     if paper.author_list:
@@ -150,7 +154,7 @@ def paper_entry(paper: Paper, key: str) -> Entry:
     return Entry(entry_type=kind.value, key=key, fields=fields)
 
 
-def papers_to_bibtex(papers: Iterable[Paper]) -> str:
+def papers_to_bibtex(papers: Iterable["Paper"]) -> str:
     """One BibTeX entry per paper (each paper once, in the given order), unique keys."""
     library = bibtexparser.Library()
     seen_papers, used_keys = set(), set()
