@@ -11,6 +11,10 @@ class PortalConfig(AppConfig):
     def ready(self):
         # Each app plugs into the timeline, search, demo and importer by its own modules.
         plugins.discover()
+        # Deploy checks of the metrics settings; the running task's id on its log lines.
+        from portal import checks, log_context  # noqa: F401 - checks register on import
+
+        log_context.connect_task_signals()
         post_migrate.connect(_index_existing_content, sender=self)
 
 

@@ -8,6 +8,7 @@ editing this file.
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "taggit",
     "markdownx",
     "django_tasks_db",
+    "axes",
     "portal",
     "blog",
     "talks",
@@ -67,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts every response, redirects included (does nothing unless METRICS_ENABLED).
+    "portal.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so that static files carry the headers too.
     "portal.middleware.SecurityHeadersMiddleware",
@@ -82,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "portal.middleware.RedirectFallbackMiddleware",
+    # Turns a locked-out login into the lockout page; last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -286,6 +292,24 @@ PERMISSIONS_POLICY = {
 # the images of posts; empty sends no header.
 CROSS_ORIGIN_RESOURCE_POLICY = env.str("CROSS_ORIGIN_RESOURCE_POLICY", default="same-origin")
 
+# --- Login protection (django-axes) ---------------------------------------------------
+# Failed logins are counted in the database, which every app server shares. After
+# LOGIN_FAILURE_LIMIT failures the account is locked (from any address) and so is the
+# address (for any account), for LOGIN_LOCKOUT_MINUTES after the last attempt. Lift a
+# lock sooner with `manage.py axes_reset_username NAME` or `axes_reset_ip ADDRESS`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.login_protection.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False  # no banner at every start; lockouts are still logged
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -304,10 +328,33 @@ MARKDOWNX_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# --- Operations: health, metrics, backups -----------------------------------------------
+# /healthz counts the worker as down when it has run no heartbeat task for this long.
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=120)
+# Prometheus metrics at /metrics, for a bearer token or listed addresses/networks only.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+# Probes and scrapers often reach the app server directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/web)?$", r"^metrics$"]
+# Where `manage.py backup` writes its archives when given no path.
+BACKUP_DIR = env.path("BACKUP_DIR", default=str(VAR_DIR / "backups"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Each line ends with what it is about, e.g. " [task=… announcement=5]" (portal/log_context.py).
+    "filters": {"context": {"()": "portal.log_context.ContextFilter"}},
+    "formatters": {
+        "console": {"format": "%(levelname)s %(name)s: %(message)s%(log_context)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "console",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from portal import feeds, uploads, views
+from portal import feeds, health, metrics, uploads, views
 from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -28,6 +28,9 @@ urlpatterns = [
     path("admin-tools/markdown/upload/", uploads.markdown_image_upload, name="markdown_upload"),
     path("admin-tools/tags/", views.tag_suggestions, name="tag_suggestions"),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/web", health.healthz_web, name="healthz_web"),
+    path("metrics", metrics.metrics_view, name="metrics"),
 ]
 
 if settings.SERVE_MEDIA:
