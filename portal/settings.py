@@ -184,6 +184,20 @@ ANNOUNCEMENT_LEASE_SECONDS = env.int("ANNOUNCEMENT_LEASE_SECONDS", default=120)
 ANNOUNCEMENT_RETRY_SECONDS = env.int("ANNOUNCEMENT_RETRY_SECONDS", default=60)
 ANNOUNCEMENT_MAX_ATTEMPTS = env.int("ANNOUNCEMENT_MAX_ATTEMPTS", default=8)
 
+# --- Paper lookup ------------------------------------------------------------------
+# Adding a paper from a DOI, an arXiv id or a title fills in the rest from these
+# public services (meetups.lookup). Never required: with PAPER_LOOKUP off or the
+# services unreachable, papers are read from the text alone. Requests time out after
+# PAPER_LOOKUP_TIMEOUT seconds and name SITE_URL and PAPER_LOOKUP_CONTACT, as
+# Crossref asks of polite clients.
+PAPER_LOOKUP = env.bool("PAPER_LOOKUP", default=True)
+PAPER_LOOKUP_TIMEOUT = env.float("PAPER_LOOKUP_TIMEOUT", default=5.0)
+PAPER_LOOKUP_CONTACT = env.str("PAPER_LOOKUP_CONTACT", default=DEFAULT_FROM_EMAIL)
+CROSSREF_API_URL = env.str("CROSSREF_API_URL", default="https://api.crossref.org")
+DATACITE_API_URL = env.str("DATACITE_API_URL", default="https://api.datacite.org")
+ARXIV_API_URL = env.str("ARXIV_API_URL", default="https://export.arxiv.org")
+OPENALEX_API_URL = env.str("OPENALEX_API_URL", default="https://api.openalex.org")
+
 # --- Time and language -----------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

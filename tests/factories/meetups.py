@@ -112,3 +112,44 @@ def make_subscription(series):
         )
 
     return factory
+
+
+# --- the paper lookup ---------------------------------------------------------------------
+
+_LOOKUP_SERVICES = {
+    "CROSSREF_API_URL": "crossref",
+    "DATACITE_API_URL": "datacite",
+    "ARXIV_API_URL": "arxiv",
+    "OPENALEX_API_URL": "openalex",
+}
+
+
+@pytest.fixture(autouse=True)
+def _paper_lookup_offline(settings):
+    """
+    No test reaches the internet: the lookup is off, and a test that turns it on
+    without `metadata_server` finds every service on a closed loopback port.
+    """
+    settings.PAPER_LOOKUP = False
+    for setting in _LOOKUP_SERVICES:
+        setattr(settings, setting, "http://127.0.0.1:9")
+
+
+@pytest.fixture
+def metadata_server(settings):
+    """
+    A real HTTP server on loopback standing in for Crossref, DataCite, arXiv and
+    OpenAlex (under /crossref, /datacite, /arxiv, /openalex), with the lookup turned
+    on and pointed at it, and a 1-second timeout. `metadata_server.answer(path, body,
+    status=…, headers=…, delay=…)` sets an answer; `.requests` lists what it was asked.
+    """
+    from tests.helpers.metadata_server import MetadataServer
+
+    server = MetadataServer().start()
+    settings.PAPER_LOOKUP = True
+    settings.PAPER_LOOKUP_TIMEOUT = 1
+    settings.PAPER_LOOKUP_CONTACT = "organizer@club.example"
+    for setting, prefix in _LOOKUP_SERVICES.items():
+        setattr(settings, setting, f"{server.url}/{prefix}")
+    yield server
+    server.stop()
