@@ -6,7 +6,9 @@ name on the reading list.
 
 from django.urls import reverse
 
-from meetups.hugo.references import Reference, find_references
+from meetups.hugo.lookup import title_lookup
+from meetups.hugo.readings import read_post
+from meetups.hugo.references import Reference
 from meetups.hugo.series import SeriesChoiceError, series_for_import
 from meetups.models import Paper, Series, Session
 from meetups.services.papers import paper_get_or_create, reading_list_set
@@ -85,12 +87,12 @@ class SessionTarget(ImportTarget):
         notes = planned.page.notes
         tally = self.run.report.tally("papers")
         for reference in references:
+            if reference.title_guessed:
+                notes.append(title_lookup(reference))
             for name in ("url", "pdf_url"):
                 value = getattr(reference, name)
                 if value:
                     setattr(reference, name, self.run.links.web_url(value, planned))
-            if reference.title_guessed:
-                notes.append(f"a paper known only by its link: titled “{reference.title}”.")
             paper, created, changed = paper_get_or_create(
                 fields=_paper_fields(reference),
                 title_is_guess=reference.title_guessed,
@@ -108,7 +110,9 @@ class SessionTarget(ImportTarget):
         created = session is None
         if created:
             session = Session(series=series, number=planned.number)
-        references, write_up = find_references(page.body)
+        reading = read_post(page.body)
+        references, write_up = reading.readings, reading.write_up
+        page.notes.extend(reading.notes)
         # The post gives the day; the hour is the series' usual one, unless the
         # organizer has set the session's own time on that same day since.
         if created or session.local_start.date() != page.day:

@@ -1,7 +1,8 @@
 """
-The papers of a paper-club post: numbered references (“[1] Author, "Title."
-Venue. Year.”, maybe with a URL on the next line) after the last rule or under
-a References heading, or else bare PDF links and bullet lists of links.
+The pieces a paper-club post's reading list is read with (meetups.hugo.readings):
+one reference's text as a Reference, and the numbered references (“[1] Author,
+"Title." Venue. Year.”, maybe with a URL on the next line) after the last rule
+or under a References heading.
 """
 
 import re
@@ -13,28 +14,28 @@ from meetups.enums import PaperKind
 from meetups.identifiers import normalize_arxiv_id, normalize_doi
 
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
-_RULE = re.compile(r"^[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+RULE = re.compile(r"^[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _REFERENCES_HEADING = re.compile(
     r"^[ \t]{0,3}(?:(?P<hashes>#{1,6})[ \t]+|\*\*)(?:references|bibliography|papers|reading list"
-    r"|readings|literature|further reading)[ \t]*:?[ \t]*(?:\*\*)?:?[ \t]*#*[ \t]*$",
+    r"|readings|literature)[ \t]*:?[ \t]*(?:\*\*)?:?[ \t]*#*[ \t]*$",
     re.IGNORECASE,
 )
-_HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]")
+HEADING = re.compile(r"^[ \t]{0,3}(#{1,6})[ \t]")
 # “[1] Author, …”, or “[1]” alone with the link on the next line.
-_NUMBERED = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?\\?\[(\d{1,3})\\?\](?![:(\[])[ \t]*(?P<text>.*)$")
+NUMBERED = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?\\?\[(\d{1,3})\\?\](?![:(\[])[ \t]*(?P<text>.*)$")
 _ORDERED = re.compile(r"^[ \t]*\d{1,3}[.)][ \t]+(?P<text>\S.*)$")
 _BULLET = re.compile(r"^[ \t]*[-*+][ \t]+(?P<text>\S.*)$")
-_MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_BARE_URL = re.compile(r"<?(https?://[^\s<>()\]]+[^\s<>()\].,;:!?'\"])>?")
+MD_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+BARE_URL = re.compile(r"<?(https?://[^\s<>()\]]+[^\s<>()\].,;:!?'\"])>?")
 # A file on the old site, written as a bare path: /static/papers/chord.pdf.
-_SITE_FILE = re.compile(r"(?<![\w/])<?(/[^\s<>()\]]+\.[A-Za-z0-9]{2,5})>?(?!\S)")
+SITE_FILE = re.compile(r"(?<![\w/])<?(/[^\s<>()\]]+\.[A-Za-z0-9]{2,5})>?(?!\S)")
 _BARE_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?<?(?:https?://|/)\S+?>?[ \t]*$")
 _DOI_TEXT = re.compile(r"\b(?:doi:\s*|https?://(?:dx\.)?doi\.org/)(10\.\d{4,9}/[^\s\]>]+)", re.I)
 _ARXIV_TEXT = re.compile(
     r"\barXiv:\s*(\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})", re.I
 )
 _QUOTED = re.compile(r"[\"“”](?P<title>[^\"“”]+)[\"“”]")
-_YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
+YEAR = re.compile(r"\b(1[89]\d{2}|20\d{2})\b")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?\s*-?)+$")
 # Hosts whose links are papers even outside a References section.
 _PAPER_HOSTS = (
@@ -66,9 +67,10 @@ class Reference:
     pdf_url: str = ""  # may still be a path on the old site
     kind: str = PaperKind.MISC
     title_guessed: bool = False
+    why: str = ""  # how the post shows it is a reading, for the import summary
 
 
-def _looks_like_paper(url: str) -> bool:
+def looks_like_paper(url: str) -> bool:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     return parts.path.lower().endswith(".pdf") or any(
@@ -76,7 +78,7 @@ def _looks_like_paper(url: str) -> bool:
     )
 
 
-def _take_url(reference: Reference, url: str) -> None:
+def take_url(reference: Reference, url: str) -> None:
     url = url.strip().rstrip(".,;")
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
@@ -142,7 +144,7 @@ def _guess_kind(venue: str) -> str:
     return PaperKind.INPROCEEDINGS
 
 
-def _title_from_link(reference: Reference) -> str:
+def title_from_link(reference: Reference) -> str:
     if reference.arxiv_id:
         return f"arXiv:{reference.arxiv_id}"
     if reference.doi:
@@ -158,21 +160,21 @@ def parse_reference(text: str) -> Reference:
     text = " ".join(text.split())
     reference = Reference(title="")
     link_title = ""
-    for label, url in _MD_LINK.findall(text):
-        _take_url(reference, url)
+    for label, url in MD_LINK.findall(text):
+        take_url(reference, url)
         if label.strip() and not label.strip().startswith(("http://", "https://", "/")):
             link_title = link_title or label.strip()
     # A link's text stays where the link was: it is often the title itself.
-    text = _MD_LINK.sub(lambda m: m.group(1) if not m.group(1).startswith("http") else "", text)
+    text = MD_LINK.sub(lambda m: m.group(1) if not m.group(1).startswith("http") else "", text)
     for match in _DOI_TEXT.finditer(text):
         reference.doi = reference.doi or normalize_doi(match.group(1).rstrip(".,;"))
     for match in _ARXIV_TEXT.finditer(text):
         reference.arxiv_id = reference.arxiv_id or normalize_arxiv_id(match.group(1))
-    for url in _BARE_URL.findall(text):
-        _take_url(reference, url)
-    for path in _SITE_FILE.findall(text):
-        _take_url(reference, path)
-    text = _SITE_FILE.sub("", _DOI_TEXT.sub("", _BARE_URL.sub("", text)))
+    for url in BARE_URL.findall(text):
+        take_url(reference, url)
+    for path in SITE_FILE.findall(text):
+        take_url(reference, path)
+    text = SITE_FILE.sub("", _DOI_TEXT.sub("", BARE_URL.sub("", text)))
     text = re.sub(r"\s+", " ", text).strip(" ,;")
 
     authors, venue_part = "", ""
@@ -191,7 +193,7 @@ def parse_reference(text: str) -> Reference:
         elif sentences:
             reference.title = sentences[0].strip().rstrip(".")
             venue_part = ". ".join(sentences[1:])
-    if years := _YEAR.findall(venue_part):
+    if years := YEAR.findall(venue_part):
         reference.year = int(years[-1])
         venue_part = (
             venue_part[: venue_part.rfind(years[-1])]
@@ -206,13 +208,13 @@ def parse_reference(text: str) -> Reference:
     reference.authors = _split_authors(authors)
     reference.kind = _guess_kind(reference.venue)
     if not reference.title:
-        reference.title = _title_from_link(reference)
+        reference.title = title_from_link(reference)
         reference.title_guessed = True
     reference.title = reference.title[:500]
     return reference
 
 
-def _in_code(lines: list[str]) -> list[bool]:
+def in_code(lines: list[str]) -> list[bool]:
     flags, fence = [], None
     for line in lines:
         match = _FENCE.match(line)
@@ -228,7 +230,9 @@ def _in_code(lines: list[str]) -> list[bool]:
     return flags
 
 
-def _entries(lines: list[str], *, ordered: bool, any_link: bool) -> list[tuple[int, int, str]]:
+def reference_entries(
+    lines: list[str], *, ordered: bool, any_link: bool
+) -> list[tuple[int, int, str]]:
     """(first line, last line, text) of each reference in `lines`."""
     entries: list[list] = []
     current = numbered_entry = None
@@ -237,7 +241,7 @@ def _entries(lines: list[str], *, ordered: bool, any_link: bool) -> list[tuple[i
         if not line.strip():
             previous_blank, current = True, None
             continue
-        numbered = _NUMBERED.match(line) or (ordered and _ORDERED.match(line))
+        numbered = NUMBERED.match(line) or (ordered and _ORDERED.match(line))
         bullet = _BULLET.match(line)
         if numbered:
             current = numbered_entry = [index, index, numbered.group("text")]
@@ -251,10 +255,10 @@ def _entries(lines: list[str], *, ordered: bool, any_link: bool) -> list[tuple[i
             current[1], current[2] = index, current[2] + " " + line.strip()
         elif bullet or _BARE_LINE.match(line):
             text = bullet.group("text") if bullet else line.strip()
-            urls = [url for _, url in _MD_LINK.findall(text)] + _BARE_URL.findall(text)
+            urls = [url for _, url in MD_LINK.findall(text)] + BARE_URL.findall(text)
             if _BARE_LINE.match(line):
                 urls.append(line.strip(" -*+<>"))
-            if urls and (any_link or any(_looks_like_paper(url) for url in urls)):
+            if urls and (any_link or any(looks_like_paper(url) for url in urls)):
                 current = [index, index, text]
                 entries.append(current)
             else:
@@ -265,7 +269,7 @@ def _entries(lines: list[str], *, ordered: bool, any_link: bool) -> list[tuple[i
     return [tuple(entry) for entry in entries]
 
 
-def _region(lines: list[str], code: list[bool]) -> tuple[int, int] | None:
+def reference_region(lines: list[str], code: list[bool]) -> tuple[int, int] | None:
     """The lines holding the references: a References section, or what follows the last rule."""
     for index in range(len(lines) - 1, -1, -1):
         match = not code[index] and _REFERENCES_HEADING.match(lines[index])
@@ -273,7 +277,7 @@ def _region(lines: list[str], code: list[bool]) -> tuple[int, int] | None:
             level = len(match.group("hashes") or "######")
             end = len(lines)
             for later in range(index + 1, len(lines)):
-                heading = not code[later] and _HEADING.match(lines[later])
+                heading = not code[later] and HEADING.match(lines[later])
                 if heading and len(heading.group(1)) <= level:
                     end = later
                     break
@@ -282,66 +286,30 @@ def _region(lines: list[str], code: list[bool]) -> tuple[int, int] | None:
         # “text\n---” underlines a heading; a rule stands after a blank line.
         if (
             not code[index]
-            and _RULE.match(lines[index])
+            and RULE.match(lines[index])
             and (index == 0 or not lines[index - 1].strip())
         ):
             return index, len(lines)
     return None
 
 
-def _parsed(entries: list[tuple[int, int, str]]) -> list[Reference]:
-    # A number without any text or link after it names no paper.
-    references = [parse_reference(text) for _, _, text in entries]
-    return [reference for reference in references if reference.title]
-
-
-def find_references(body: str) -> tuple[list[Reference], str]:
-    """(the post's papers in order, the body without its reference section)."""
-    lines = body.rstrip().split("\n")
-    code = _in_code(lines)
-    region = _region(lines, code)
-    if region is not None:
-        start, end = region
-        section = lines[start + 1 : end]
-        entries = _entries(section, ordered=True, any_link=True)
-        if entries:
-            # Text in the section that is no reference stays in the write-up.
-            used = {index for first, last, _ in entries for index in range(first, last + 1)}
-            rest = [line for index, line in enumerate(section) if index not in used]
-            head = _without_closing_rule(lines[:start])
-            return _parsed(entries), _paragraphs(head, rest, lines[end:])
-    visible = ["" if flag else line for line, flag in zip(lines, code, strict=True)]
-    numbered = [
-        entry
-        for entry in _entries(visible, ordered=False, any_link=False)
-        if _NUMBERED.match(visible[entry[0]])
-    ]
-    if numbered:
-        drop = {index for first, last, _ in numbered for index in range(first, last + 1)}
-        remaining = [line for index, line in enumerate(lines) if index not in drop]
-        return _parsed(numbered), _joined(remaining)
-    # Bare PDF links or a list of paper links inside the text: the text stays as it is.
-    links = _entries(visible, ordered=False, any_link=False)
-    return _parsed(links), body
-
-
-def _without_closing_rule(lines: list[str]) -> list[str]:
+def without_closing_rule(lines: list[str]) -> list[str]:
     # The rule that set the references apart has nothing left to separate.
-    while lines and (not lines[-1].strip() or _RULE.match(lines[-1])):
+    while lines and (not lines[-1].strip() or RULE.match(lines[-1])):
         lines = lines[:-1]
     return lines
 
 
-def _paragraphs(*chunks: list[str]) -> str:
+def paragraphs(*chunks: list[str]) -> str:
     """The chunks of lines that hold text, a blank line between them."""
     lines: list[str] = []
     for chunk in chunks:
         text = "\n".join(chunk).strip("\n")
         if text.strip():
             lines += ["", text] if lines else [text]
-    return _joined(lines)
+    return joined_lines(lines)
 
 
-def _joined(lines: list[str]) -> str:
-    text = "\n".join(_without_closing_rule(lines)).strip()
+def joined_lines(lines: list[str]) -> str:
+    text = "\n".join(without_closing_rule(lines)).strip()
     return text + "\n" if text else ""

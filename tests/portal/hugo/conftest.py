@@ -254,3 +254,9 @@ def summary_row(output: str, label: str) -> list[int]:
         if line.startswith(f"  {label} "):
             return [int(number) for number in re.findall(r"\d+", line[len(label) + 2 :])]
     raise AssertionError(f"no “{label}” line in:\n{output}")
+
+
+@pytest.fixture(autouse=True)
+def _no_paper_lookup(settings):
+    """No import reaches the internet: papers known only by a link keep their guessed titles."""
+    settings.PAPER_LOOKUP = False

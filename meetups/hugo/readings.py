@@ -1,0 +1,592 @@
+"""
+The reading list of a paper-club post, read the way a person reads the post.
+
+A link or reference is a reading when the post says so, by one of these rules
+(the first that applies decides, and the import summary names it):
+
+- it is under a heading or after an introduction that names something else
+  (“Further reading”, “alternative papers we did not pick”, “Next time”): not a reading;
+- it points at material, not a paper (a recording, slides, the session's notes,
+  GitHub, a social network, an encyclopedia), or its text says so (“slides”,
+  “recording”, “#42”): not a reading;
+- it is a numbered reference (“[1] Author, "Title." …”) in the post's reference
+  list: a reading, unless the text cites it only in passing (“as in Paxos [3]”);
+- a link whose text is a whole formatted reference, or a formatted reference
+  standing as its own paragraph or blockquote (its URL may follow on the next
+  line): a reading;
+- a link listed or placed after an introduction that names the readings
+  (“This time we read:”, “the following two articles:”, “Papers:”), or under a
+  heading that does (“Reading”): a reading;
+- a person's name linking to a site's front page: a homepage, not a reading;
+- a link in a sentence that cites it in passing (“see”, “builds on”, “came up”):
+  not a reading;
+- a link in a sentence that says it was read (“we read”, “we discussed”,
+  “this time”), or a title in italics or quotes, or one with a “[n]” marker:
+  a reading;
+- a link to a paper (a PDF, arXiv, a DOI, a publisher) standing alone on its
+  line: a reading; any other link stays a link of the write-up.
+
+When the post has a reference list, only the strong rules (whole references,
+introduced lists) add readings from the text around it.
+"""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from meetups.hugo.references import (
+    BARE_URL,
+    HEADING,
+    MD_LINK,
+    NUMBERED,
+    RULE,
+    SITE_FILE,
+    YEAR,
+    Reference,
+    in_code,
+    joined_lines,
+    looks_like_paper,
+    paragraphs,
+    reference_entries,
+    reference_region,
+    take_url,
+    title_from_link,
+    without_closing_rule,
+)
+from meetups.hugo.references import parse_reference as _parse_reference
+
+# --- what sentences and links say ---------------------------------------------------------
+
+_READING_CUE = re.compile(
+    r"\b(?:we(?: also| all| then| first)? (?:read|re-?read|skimmed|discussed|covered|looked at"
+    r"|went through|studied|picked|chose)|we(?:'ll| will| are going to|'re going to) "
+    r"(?:read|discuss|cover)|this (?:time|week|month|session)|today|"
+    r"(?:the|our|two|three|both) (?:papers?|articles?|readings?|chapters?|blog posts?)\b"
+    r"|(?:papers?|readings?|reading list)\s*:|the following|for a change)",
+    re.IGNORECASE,
+)
+_PASSING_CUE = re.compile(
+    r"\b(?:see(?: also)?|cf\.?|builds? on|built on|based on|inspired by|extends|follow-?up"
+    r"|related work|earlier|previously|original|came up|in passing|mentioned|compared? (?:to|with)"
+    r"|such as|e\.g\.|for example|as in|background)\b",
+    re.IGNORECASE,
+)
+# Says what follows is not this session's reading.
+_ELSEWHERE_CUE = re.compile(
+    r"\b(?:next (?:time|week|session|month)|further reading|more reading|additional reading"
+    r"|optional|alternatives?|did(?: not|n't) (?:pick|choose|read)|not (?:picked|chosen)"
+    r"|candidates?|suggestions|other (?:papers|options)|see also|related (?:work|papers|reading)"
+    r"|background reading|if you want more|homework|for later)\b",
+    re.IGNORECASE,
+)
+_READING_HEADING = re.compile(
+    r"^(?:the )?(?:references?|bibliography|papers?|readings?|reading list|literature"
+    r"|(?:this|today)(?: week| time|'s)*'?s? (?:paper|reading)s?)\W*$",
+    re.IGNORECASE,
+)
+# Link texts that name no title.
+_GENERIC_LABEL = re.compile(
+    r"^(?:here|this|this one|that one|it|this paper|the paper|paper|pdf|the pdf|link|article"
+    r"|the article|this article|arxiv|doi|acm|usenix|ieee|download|full text|preprint|html"
+    r"|web|online|\[?\d{1,3}\]?)$",
+    re.IGNORECASE,
+)
+_MATERIAL_HOSTS = {
+    "youtube.com": "a recording",
+    "youtu.be": "a recording",
+    "vimeo.com": "a recording",
+    "media.ccc.de": "a recording",
+    "speakerdeck.com": "slides",
+    "slideshare.net": "slides",
+    "slides.com": "slides",
+    "github.com": "a GitHub page",
+    "gitlab.com": "a GitLab page",
+    "twitter.com": "a social-network post",
+    "x.com": "a social-network post",
+    "mastodon.social": "a social-network post",
+    "linkedin.com": "a social-network post",
+    "meetup.com": "the meetup page",
+    "zoom.us": "the call",
+    "hackmd.io": "the session's notes",
+    "notion.so": "the session's notes",
+    "etherpad.wikimedia.org": "the session's notes",
+    "wikipedia.org": "an encyclopedia page",
+}
+_MATERIAL_WORDS = (
+    (re.compile(r"\b(?:slides?|deck)\b", re.I), "slides"),
+    (re.compile(r"\b(?:recording|video|talk|watch)\b", re.I), "a recording"),
+    (re.compile(r"\b(?:notes|minutes)\b", re.I), "the session's notes"),
+    (re.compile(r"^#\d+$|\bissue\b|\bpull request\b", re.I), "an issue"),
+    (re.compile(r"\b(?:repo|repository|code|source)\b", re.I), "code"),
+    (re.compile(r"\b(?:homepage|home page|website)\b", re.I), "a homepage"),
+    (re.compile(r"\b(?:chat|thread|forum)\b", re.I), "a discussion"),
+)
+_PERSON = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’.-]+){0,2}$")
+_FRONT_PAGE = re.compile(r"^/?(?:~[\w.-]+/?)?$")
+
+# A formatted reference: “Surname, Given …” or “Given Surname, …” before a quoted title,
+# “(2001). Title.” (APA) or “, 2001. Title.” (Harvard).
+_AUTHOR_START = r"^(?:[A-Z][\w'’-]+(?: [a-z]{1,3})?(?: [A-Z][\w'’-]+)?, (?:[A-Z][\w'’-]*\.?)|(?:[A-Z][\w.'’-]* ){1,3}[A-Z][\w'’-]+(?:,| and| et al))"
+_REFERENCE_SHAPES = (
+    re.compile(_AUTHOR_START + r".{0,300}?[\"“][^\"“”]{8,}[\"”]"),
+    re.compile(_AUTHOR_START + r".{0,300}?\(\d{4}[a-z]?\)\.\s+\S"),
+    re.compile(_AUTHOR_START + r".{0,300}?,? \d{4}[a-z]?\.\s+[A-Z]"),
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*_“\"(\[])")
+_CLAUSE_END = re.compile(r"[,;:()]|\s(?:and|but|which|while|whereas)\s")
+_EMPHASIS = "*_"
+_QUOTES = "\"“”'‘’"
+
+
+def looks_like_reference(text: str) -> bool:
+    """Whether `text` is a whole formatted reference (authors, a title and a year)."""
+    text = " ".join(text.split()).lstrip("*_> ")
+    if len(text) > 700 or not YEAR.search(text):
+        return False
+    return any(shape.match(text) for shape in _REFERENCE_SHAPES)
+
+
+def read_reference(text: str) -> Reference:
+    """One formatted reference (with its links) as a Reference."""
+    return _parse_reference(text)
+
+
+def _material(url: str, label: str) -> str:
+    """What the link points at when it is not a paper, or ""."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.path.lower().endswith(".pdf"):
+        return ""
+    if host == "docs.google.com":
+        return "slides" if "/presentation/" in parts.path else "a shared document"
+    for known, what in _MATERIAL_HOSTS.items():
+        if host == known or host.endswith("." + known):
+            return what
+    if label and len(label.split()) <= 5 and not looks_like_reference(label):
+        for pattern, what in _MATERIAL_WORDS:
+            if pattern.search(label):
+                return what
+    return ""
+
+
+def _homepage(url: str, label: str) -> bool:
+    parts = urlsplit(url)
+    return (
+        bool(parts.hostname) and bool(_PERSON.match(label)) and bool(_FRONT_PAGE.match(parts.path))
+    )
+
+
+def _clean_label(label: str) -> str:
+    label = " ".join(label.split())
+    while label and (label[0] in _EMPHASIS + _QUOTES and label[-1] in _EMPHASIS + _QUOTES):
+        label = label[1:-1].strip()
+    return label.rstrip(".,;")
+
+
+# --- the post as blocks -------------------------------------------------------------------
+
+
+_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
+
+
+@dataclass
+class _Block:
+    kind: str  # "heading", "rule", "list", "quote", "paragraph"
+    start: int
+    lines: list[str]
+    heading: str = ""  # the heading the block stands under
+    intro: str = ""  # what the block before it says, when that introduces it
+
+    def items(self) -> list[str]:
+        """The block's text: one string per list item, or the whole block."""
+        if self.kind == "quote":
+            return [" ".join(re.sub(r"^[ \t]*>[ \t]?", "", line) for line in self.lines)]
+        if self.kind != "list":
+            return [" ".join(line.strip() for line in self.lines)]
+        items: list[str] = []
+        for line in self.lines:
+            if _ITEM.match(line) or not items:
+                items.append(_ITEM.sub("", line).strip())
+            else:
+                items[-1] += " " + line.strip()
+        return items
+
+
+def _blocks(lines: list[str], hidden: set[int]) -> list[_Block]:
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    for index, line in enumerate(lines):
+        if index in hidden or not line.strip():
+            current = None
+            continue
+        if HEADING.match(line):
+            blocks.append(_Block("heading", index, [line]))
+            current = None
+            continue
+        if RULE.match(line):
+            blocks.append(_Block("rule", index, [line]))
+            current = None
+            continue
+        kind = (
+            "list"
+            if _ITEM.match(line)
+            else "quote"
+            if line.lstrip().startswith(">")
+            else "paragraph"
+        )
+        if current is not None and (current.kind == kind or kind == "paragraph"):
+            current.lines.append(line)
+            continue
+        current = _Block(kind, index, [line])
+        blocks.append(current)
+    heading, previous = "", None
+    for block in blocks:
+        if block.kind == "heading":
+            heading = block.lines[0].strip().lstrip("#").strip().strip("*").strip()
+            previous = None
+            continue
+        block.heading = heading
+        if previous is not None and previous.kind in {"paragraph", "quote"}:
+            text = previous.items()[-1].strip()
+            if block.kind == "list" or text.endswith(":"):
+                block.intro = _last_sentence(text)
+        previous = block if block.kind != "rule" else None
+    return blocks
+
+
+def _last_sentence(text: str) -> str:
+    """The last sentence of `text`, its links left out."""
+    masked = _masked(text)[0].rstrip(": ")
+    return _SENTENCE_END.split(masked)[-1].replace("\x00", "").strip() if masked else ""
+
+
+# --- links inside a text ------------------------------------------------------------------
+
+
+@dataclass
+class _Link:
+    label: str  # as written, "" for a bare URL
+    url: str
+    start: int
+    end: int
+    emphasized: bool = False  # *[Title](url)*, [*Title*](url), “[Title](url)”
+    marker: bool = False  # [Title](url) [1]
+
+
+def _links(text: str) -> list[_Link]:
+    found: list[_Link] = []
+    for match in MD_LINK.finditer(text):
+        label = match.group(1)
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[match.end() : match.end() + 1]
+        emphasized = (
+            bool(before and after)
+            and before in _EMPHASIS + _QUOTES
+            and after in _EMPHASIS + _QUOTES
+        ) or (
+            len(label) > 2 and label[0] in _EMPHASIS + _QUOTES and label[-1] in _EMPHASIS + _QUOTES
+        )
+        marker = bool(re.match(r"[*_”\"]?\s*\\?\[\d{1,3}\\?\]", text[match.end() :]))
+        found.append(_Link(label, match.group(2), match.start(), match.end(), emphasized, marker))
+    masked = _mask(text, found)
+    for pattern in (BARE_URL, SITE_FILE):
+        for match in pattern.finditer(masked):
+            found.append(_Link("", match.group(1), match.start(), match.end()))
+        masked = _mask(masked, found)
+    return sorted(found, key=lambda link: link.start)
+
+
+def _mask(text: str, links: list[_Link]) -> str:
+    for link in links:
+        text = text[: link.start] + "\x00" * (link.end - link.start) + text[link.end :]
+    return text
+
+
+def _masked(text: str) -> tuple[str, list[_Link]]:
+    links = _links(text)
+    return _mask(text, links), links
+
+
+def _around(masked: str, position: int, boundary: re.Pattern) -> str:
+    start = 0
+    for match in boundary.finditer(masked):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() > position:
+            return masked[start : match.start()]
+    return masked[start:]
+
+
+# --- judging ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Verdict:
+    reading: bool
+    why: str
+    strong: bool = False  # holds even beside a reference list
+
+
+def _judge_link(link: _Link, *, text: str, masked: str, block: _Block, alone: bool) -> _Verdict:
+    label = _clean_label(link.label)
+    sentence = _around(masked, link.start, _SENTENCE_END)
+    clause = _around(masked, link.start, _CLAUSE_END)
+    if block.heading and _ELSEWHERE_CUE.search(block.heading):
+        return _Verdict(False, f"under the heading “{block.heading}”")
+    if block.intro and _ELSEWHERE_CUE.search(block.intro):
+        return _Verdict(False, f"after “{_short(block.intro)}”")
+    if what := _material(link.url, label):
+        return _Verdict(False, f"{what}, not a paper")
+    if _ELSEWHERE_CUE.search(sentence):
+        return _Verdict(False, f"the sentence “{_short(sentence)}” names another time or list")
+    if label and looks_like_reference(label):
+        return _Verdict(True, "a link whose text is a whole reference", strong=True)
+    if block.intro and _READING_CUE.search(block.intro):
+        return _Verdict(True, f"listed after “{_short(block.intro)}”", strong=True)
+    if block.heading and _READING_HEADING.match(block.heading):
+        return _Verdict(True, f"under the heading “{block.heading}”", strong=True)
+    if label and _homepage(link.url, label):
+        return _Verdict(False, "a person's homepage")
+    if _PASSING_CUE.search(clause) or (
+        not _READING_CUE.search(sentence) and _PASSING_CUE.search(sentence)
+    ):
+        return _Verdict(False, "cited in passing")
+    if _READING_CUE.search(clause) or _READING_CUE.search(sentence):
+        return _Verdict(True, f"in “{_short(sentence)}”")
+    if link.emphasized or link.marker:
+        return _Verdict(True, "a title in italics or quotes" if link.emphasized else "a cited link")
+    if alone and looks_like_paper(link.url):
+        return _Verdict(True, "a paper's link on a line of its own")
+    return _Verdict(False, "a link with nothing saying it was read")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.replace("\x00", "…").split())
+    text = re.sub(r"…+", "…", text).strip()
+    return text if len(text) <= 60 else text[:57].rstrip() + "…"
+
+
+def _reading_from_link(link: _Link, *, item: str, masked: str, why: str) -> Reference:
+    label = _clean_label(link.label)
+    if label and looks_like_reference(label):
+        reference = read_reference(label)
+        take_url(reference, link.url)
+    else:
+        reference = Reference(title="")
+        take_url(reference, link.url)
+        rest = _clean_label(re.sub(r"[\x00()\[\]]+", " ", masked)).strip(" -–:,.")
+        if label and not _GENERIC_LABEL.match(label) and not label.startswith(("http", "/")):
+            reference.title = label
+        elif looks_like_reference(_clean_label(masked.replace("\x00", " "))):
+            found = read_reference(item)
+            found.url, found.pdf_url, found.doi, found.arxiv_id = "", "", "", ""
+            take_url(found, link.url)
+            reference = found
+        elif (quoted := re.search(r"[*_“\"]([^*_“”\"\x00]{8,})[*_”\"]", masked)) is not None:
+            reference.title = quoted.group(1).strip().rstrip(".,")
+        elif len(rest.split()) >= 2 and alone_item(masked):
+            reference.title = rest
+        if reference.title and not reference.year and (years := YEAR.findall(masked)):
+            reference.year = int(years[-1])
+    if not reference.title or reference.title_guessed:
+        reference.title = title_from_link(reference)
+        reference.title_guessed = True
+    reference.why = why
+    return reference
+
+
+def alone_item(masked: str) -> bool:
+    """Whether a text holds one link and a few words around it (a list item naming a paper)."""
+    return masked.count("\x00") > 0 and len(masked.replace("\x00", "").split()) <= 15
+
+
+# --- the post -----------------------------------------------------------------------------
+
+
+@dataclass
+class PostReading:
+    readings: list[Reference]
+    write_up: str
+    # What was guessed, for the import summary: each reading found outside a reference
+    # list and why, each link left out and why.
+    notes: list[str] = field(default_factory=list)
+
+
+def _marker_sentences(text: str, number: str) -> list[str]:
+    masked, _ = _masked(text)
+    clauses = []
+    for match in re.finditer(rf"\\?\[{number}\\?\]", masked):
+        clauses.append(_around(masked, match.start(), _CLAUSE_END))
+    return clauses
+
+
+def _judge_entry(text: str, *, cited_in: list[str]) -> _Verdict:
+    """A numbered reference or an entry of the reference list."""
+    links = _links(text)
+    urls = [link.url for link in links]
+    if urls and not looks_like_reference(MD_LINK.sub(r"\1", text)):
+        whats = [_material(link.url, _clean_label(link.label)) for link in links]
+        if all(whats):
+            return _Verdict(False, f"{whats[0]}, not a paper")
+    if cited_in and all(
+        _PASSING_CUE.search(clause) and not _READING_CUE.search(clause) for clause in cited_in
+    ):
+        return _Verdict(False, "the text cites it only in passing")
+    return _Verdict(True, "in the reference list")
+
+
+def _label(text: str) -> str:
+    return _short(MD_LINK.sub(r"\1", text))
+
+
+def read_post(body: str) -> PostReading:
+    """The post's readings in order, its write-up, and what was guessed on the way."""
+    lines = body.rstrip().split("\n")
+    code = in_code(lines)
+    notes: list[str] = []
+    readings: list[Reference] = []
+    write_up = body
+    hidden = {index for index, flag in enumerate(code) if flag}
+    listed = False
+
+    def take_entries(entries, offset, prose_lines):
+        nonlocal listed
+        prose = "\n".join(prose_lines)
+        used = set()
+        for first, last, text in entries:
+            number = NUMBERED.match(lines[offset + first])
+            cited = _marker_sentences(prose, number.group(1)) if number else []
+            verdict = _judge_entry(text, cited_in=cited)
+            lines_of = set(range(offset + first, offset + last + 1))
+            hidden.update(lines_of)
+            if not verdict.reading:
+                notes.append(f"not a reading, kept as a link: “{_label(text)}” ({verdict.why}).")
+                continue
+            reference = read_reference(text)
+            if not reference.title:
+                used |= lines_of  # a number with nothing after it names no paper
+                continue
+            reference.why = verdict.why
+            readings.append(reference)
+            used |= lines_of
+        listed = listed or bool(readings)
+        return used
+
+    region = reference_region(lines, code)
+    if region is not None:
+        start, end = region
+        for index in range(start + 1, end):
+            heading = not code[index] and HEADING.match(lines[index])
+            if heading and _ELSEWHERE_CUE.search(lines[index]):
+                end = index
+                break
+        section = lines[start + 1 : end]
+        entries = reference_entries(section, ordered=True, any_link=True)
+        used = take_entries(entries, start + 1, lines[:start])
+        if readings:
+            hidden.update(range(start, end))
+            rest: list[str] = []
+            for index, line in enumerate(section):
+                if index + start + 1 not in used and (line.strip() or (rest and rest[-1].strip())):
+                    rest.append(line)
+            write_up = paragraphs(without_closing_rule(lines[:start]), rest, lines[end:])
+    if not readings:
+        hidden = {index for index, flag in enumerate(code) if flag}
+        visible = ["" if index in hidden else line for index, line in enumerate(lines)]
+        numbered = [
+            entry
+            for entry in reference_entries(visible, ordered=False, any_link=False)
+            if NUMBERED.match(visible[entry[0]])
+        ]
+        notes.clear()
+        used = take_entries(numbered, 0, [line for line in visible if not NUMBERED.match(line)])
+        if readings:
+            write_up = joined_lines([line for index, line in enumerate(lines) if index not in used])
+        else:
+            hidden = {index for index, flag in enumerate(code) if flag}
+    readings += _readings_in_text(lines, hidden, notes, strong_only=listed)
+    return PostReading(_unique(readings), write_up, notes)
+
+
+def _readings_in_text(
+    lines: list[str], hidden: set[int], notes: list[str], *, strong_only: bool
+) -> list[Reference]:
+    found: list[Reference] = []
+    blocks = _blocks(lines, hidden)
+    pending: Reference | None = None  # a reference paragraph still waiting for its link
+    for block in blocks:
+        if block.kind in {"heading", "rule"}:
+            pending = None
+            continue
+        for item in block.items():
+            masked, links = _masked(item)
+            if pending is not None and links and not masked.replace("\x00", "").strip():
+                # The paper's URL on the line after its reference.
+                for link in links:
+                    take_url(pending, link.url)
+                pending = None
+                continue
+            pending = None
+            # The item's own text, without its bare links and links named “PDF”.
+            unnamed = [
+                link for link in links if _GENERIC_LABEL.match(_clean_label(link.label) or "1")
+            ]
+            if looks_like_reference(_mask(item, unnamed).replace("\x00", " ")):
+                elsewhere = next(
+                    (text for text in (block.heading, block.intro) if _ELSEWHERE_CUE.search(text)),
+                    "",
+                )
+                if elsewhere:
+                    notes.append(
+                        f"not a reading, kept as written: “{_short(item)}” "
+                        f"(after “{_short(elsewhere)}”)."
+                    )
+                    continue
+                reference = read_reference(item)
+                reference.why = "a reference standing on its own"
+                found.append(reference)
+                notes.append(f"read “{reference.title}” as a reading: {reference.why}.")
+                if not links:
+                    pending = reference
+                continue
+            alone = len(links) == 1 and not masked.replace("\x00", "").strip(" *_.,;:-–()")
+            for link in links:
+                verdict = _judge_link(link, text=item, masked=masked, block=block, alone=alone)
+                name = _clean_label(link.label) or link.url
+                if not verdict.reading or (strong_only and not verdict.strong):
+                    why = verdict.why if not verdict.reading else "beside the reference list"
+                    notes.append(f"not a reading, kept as a link: “{_short(name)}” ({why}).")
+                    continue
+                context = masked if block.kind == "list" or alone else ""
+                reference = _reading_from_link(link, item=item, masked=context, why=verdict.why)
+                found.append(reference)
+                notes.append(f"read “{reference.title}” as a reading: {verdict.why}.")
+    return found
+
+
+def _key(reference: Reference) -> set[str]:
+    keys = {
+        value
+        for value in (reference.doi.lower(), reference.arxiv_id, reference.url, reference.pdf_url)
+        if value
+    }
+    if not reference.title_guessed:
+        keys.add("title:" + re.sub(r"\W+", " ", reference.title.casefold()).strip())
+    return keys
+
+
+def _unique(readings: list[Reference]) -> list[Reference]:
+    """Each paper once, where it first appears; a later mention fills in what is missing."""
+    kept: list[Reference] = []
+    for reference in readings:
+        keys = _key(reference)
+        twin = next((other for other in kept if _key(other) & keys), None)
+        if twin is None:
+            kept.append(reference)
+            continue
+        for name in ("doi", "arxiv_id", "url", "pdf_url", "venue"):
+            if not getattr(twin, name) and getattr(reference, name):
+                setattr(twin, name, getattr(reference, name))
+        if twin.title_guessed and not reference.title_guessed:
+            twin.title, twin.title_guessed = reference.title, False
+    return kept
