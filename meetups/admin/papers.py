@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.urls import path, reverse
 
 from meetups.admin.pages import bibtex_import_page
+from meetups.admin.paper_add import paper_add_page
 from meetups.models import Paper, ReadingListEntry
 
 
@@ -46,6 +47,11 @@ class PaperAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
+                "add-from-citation/",
+                self.admin_site.admin_view(self.add_from_citation_view),
+                name="meetups_paper_add_from_citation",
+            ),
+            path(
                 "import-bibtex/",
                 self.admin_site.admin_view(self.import_bibtex_view),
                 name="meetups_paper_import_bibtex",
@@ -74,3 +80,6 @@ class PaperAdmin(admin.ModelAdmin):
             back_url=reverse("admin:meetups_paper_changelist"),
             title="Add papers to the library from BibTeX",
         )
+
+    def add_from_citation_view(self, request):
+        return paper_add_page(self, request)

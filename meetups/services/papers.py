@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from meetups.bibtex import BibtexProblem, ParsedPaper, parse_bibtex
+from meetups.citations import Citation, CitationError, read_citation
 from meetups.identifiers import normalize_arxiv_id, normalize_doi
+from meetups.lookup import LookupUnavailable, NotFound, metadata_lookup
 from meetups.models import Paper, ReadingListEntry, Session
 from meetups.models.paper import next_reading_list_position
 
@@ -230,3 +232,77 @@ def reading_list_import_bibtex(*, text: str, session: Session | None = None) -> 
                 )
             )
     return result
+
+
+# --- one paper from a citation ------------------------------------------------------------
+
+
+@dataclass
+class PaperDraft:
+    """A paper read from one citation (and looked up), for an organizer to check before saving."""
+
+    citation: Citation  # what was understood: from the text, then from the lookup
+    problem: str = ""  # why the text could not be read as a citation; nothing to save then
+    lookup: str = ""  # "found", "not_found", "unavailable" or "" (not asked)
+    lookup_message: str = ""
+    existing: Paper | None = None  # the library's copy, which saving reuses
+
+
+def _comparable_title(title: str) -> str:
+    """A title as paper_find_existing should compare it: one space, no closing full stop."""
+    return " ".join(title.split()).rstrip(".").strip()
+
+
+def _complete(citation: Citation) -> bool:
+    return bool(citation.title and citation.authors and citation.year and citation.venue)
+
+
+def paper_from_citation(*, text: str, lookup: bool = True) -> PaperDraft:
+    """
+    What one pasted citation (DOI, arXiv id, link or reference) says of a paper,
+    filled in by the metadata lookup when `lookup` and online, and the library's
+    copy of that paper if it has one. Saves nothing; an unreadable citation comes
+    back with `problem` and what was understood.
+    """
+    try:
+        citation = read_citation(text)
+    except CitationError as error:
+        return PaperDraft(citation=error.understood, problem=error.message)
+    draft = PaperDraft(citation=citation)
+    if lookup and not (_complete(citation) and citation.doi):
+        try:
+            draft.citation = metadata_lookup(citation)
+            draft.lookup = "found"
+        except NotFound as error:
+            draft.lookup, draft.lookup_message = "not_found", error.message
+        except LookupUnavailable as error:
+            draft.lookup, draft.lookup_message = "unavailable", error.message
+    found = draft.citation
+    draft.existing = paper_find_existing(
+        doi=found.doi,
+        arxiv_id=found.arxiv_id,
+        urls=[found.url, found.pdf_url],
+        title=_comparable_title(found.title),
+        year=found.year,
+    )
+    return draft
+
+
+def paper_add(*, fields: dict) -> tuple[Paper, bool]:
+    """
+    (paper, created) for a paper an organizer checked: the library's copy when it
+    has one (paper_find_existing: same DOI, arXiv id, link or title), with only its
+    empty fields filled in; else a new paper. Raises ValidationError for bad fields.
+    """
+    fields = {**fields, "title": _comparable_title(fields["title"])}
+    notes: list[str] = []
+    try:
+        with transaction.atomic():
+            paper, created, _changed = paper_get_or_create(fields=fields, notes=notes)
+    except IntegrityError:
+        # The same paper was saved at the same moment: that copy is the one.
+        paper = _existing_paper(fields)
+        if paper is None:
+            raise
+        created = False
+    return paper, created
