@@ -16,6 +16,7 @@ from portal.models import (
     RenderedMarkdownMixin,
 )
 from portal.queries import next_in, previous_in
+from portal.tagging import TagsManager
 
 WORDS_READ_PER_MINUTE = 220
 
@@ -51,7 +52,7 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
         help_text="One or two sentences for lists, feeds and link previews. "
         "Empty: the first paragraph is used.",
     )
-    tags = TaggableManager(blank=True, related_name="posts")
+    tags = TaggableManager(blank=True, related_name="posts", manager=TagsManager)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,6 +20,7 @@ from portal.models import (
     RenderedMarkdownMixin,
 )
 from portal.queries import next_in, previous_in
+from portal.tagging import TagsManager
 from talks.embeds import RecordingEmbed, recording_embed
 from talks.validators import validate_slides_pdf
 
@@ -91,7 +92,7 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
         blank=True, help_text="Markdown. The first paragraph is the excerpt in lists and feeds."
     )
     abstract_html = models.TextField(editable=False, default="")
-    tags = TaggableManager(blank=True, related_name="talks")
+    tags = TaggableManager(blank=True, related_name="talks", manager=TagsManager)
 
     slides_url = WebURLField(
         "slides link",

@@ -29,6 +29,7 @@ from portal.models import (
     RenderedMarkdownMixin,
 )
 from portal.queries import next_in, previous_in
+from portal.tagging import TagsManager
 
 
 class SessionQuerySet(PublishableQuerySet):
@@ -119,7 +120,7 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
         editable=False,
         help_text="iCalendar SEQUENCE: grows whenever time, place or status changes.",
     )
-    tags = TaggableManager(blank=True, related_name="sessions")
+    tags = TaggableManager(blank=True, related_name="sessions", manager=TagsManager)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
