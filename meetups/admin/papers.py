@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.urls import path, reverse
 
-from meetups.admin.pages import bibtex_import_page
+from meetups.admin.pages import citations_paste_page
 from meetups.admin.paper_add import paper_add_page
 from meetups.models import Paper, ReadingListEntry
 
@@ -52,9 +52,9 @@ class PaperAdmin(admin.ModelAdmin):
                 name="meetups_paper_add_from_citation",
             ),
             path(
-                "import-bibtex/",
-                self.admin_site.admin_view(self.import_bibtex_view),
-                name="meetups_paper_import_bibtex",
+                "paste-citations/",
+                self.admin_site.admin_view(self.paste_citations_view),
+                name="meetups_paper_paste_citations",
             ),
             *super().get_urls(),
         ]
@@ -73,12 +73,12 @@ class PaperAdmin(admin.ModelAdmin):
     def reading_count(self, paper):
         return paper.reading_total
 
-    def import_bibtex_view(self, request):
-        return bibtex_import_page(
+    def paste_citations_view(self, request):
+        return citations_paste_page(
             self,
             request,
             back_url=reverse("admin:meetups_paper_changelist"),
-            title="Add papers to the library from BibTeX",
+            title="Paste citations into the library",
         )
 
     def add_from_citation_view(self, request):

@@ -34,7 +34,7 @@ _YEAR = r"(1[89]\d{2}|20\d{2})[a-z]?"
 # The year right after the authors, in the author-date styles.
 _YEAR_AFTER_AUTHORS = [
     re.compile(rf"\s*\(\s*{_YEAR}(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{{1,2}})?)?\s*\)\s*[.,:]?\s+"),  # APA
-    re.compile(rf",\s*{_YEAR}\.\s+"),  # Harvard
+    re.compile(rf",\s*{_YEAR}(?:,\s*[A-Z][a-z]+(?:\s+\d{{1,2}})?)?\.\s+"),  # Harvard
     re.compile(rf"\.\s+{_YEAR}\.\s+"),  # Chicago author-date
 ]
 _ANY_YEAR = re.compile(rf"(?<![\d./-]){_YEAR}(?![\d/-])")
@@ -176,7 +176,7 @@ def _kind_of(venue: str, rest: str, *, said_in: bool) -> PaperKind:
 
 def _read_rest(rest: str, citation: Citation):
     """Venue, year and kind from what follows the title."""
-    rest = _trim(rest)
+    rest = original = _trim(rest)
     said_in = bool(re.match(r"^in\b:?\s*", rest, re.IGNORECASE))
     rest = re.sub(r"^in\b:?\s*", "", rest, flags=re.IGNORECASE)
     rest = re.sub(r"^(?:diss\.|ph\.?d\.? (?:thesis|dissertation)[.,]?)\s*", "", rest, flags=re.I)
@@ -203,7 +203,7 @@ def _read_rest(rest: str, citation: Citation):
     if re.fullmatch(r"(?:1[89]|20)\d{2}", venue):
         venue = ""
     citation.venue = venue
-    citation.kind = _kind_of(venue, rest, said_in=said_in)
+    citation.kind = _kind_of(venue, original, said_in=said_in)
 
 
 def _year_after_authors(text: str):

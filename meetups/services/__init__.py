@@ -11,6 +11,7 @@ from meetups.services.announcements import (
     announcement_send_test,
     reminders_send_due,
 )
+from meetups.services.citations import CitationsImportResult, papers_import_citations
 from meetups.services.papers import (
     BibtexImportResult,
     paper_find_existing,
@@ -36,6 +37,7 @@ from meetups.services.subscriptions import (
 
 __all__ = [
     "BibtexImportResult",
+    "CitationsImportResult",
     "ConfirmOutcome",
     "NothingToAnnounce",
     "SubscribeOutcome",
@@ -45,6 +47,7 @@ __all__ = [
     "announcement_send_test",
     "next_cadence_dates",
     "paper_find_existing",
+    "papers_import_citations",
     "paper_get_or_create",
     "reading_list_add",
     "reading_list_import_bibtex",
