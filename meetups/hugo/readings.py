@@ -104,7 +104,7 @@ _MATERIAL_HOSTS = {
     "twitter.com": "a social-network post",
     "x.com": "a social-network post",
     "mastodon.social": "a social-network post",
-    "linkedin.com": "a social-network post",
+    "www.linkedin.com": "a social-network post",  # not engineering.linkedin.com, a blog
     "meetup.com": "the meetup page",
     "zoom.us": "the call",
     "hackmd.io": "the session's notes",
@@ -154,13 +154,13 @@ def read_reference(text: str) -> Reference:
 def _material(url: str, label: str) -> str:
     """What the link points at when it is not a paper, or ""."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    host = (parts.hostname or "").lower()
     if parts.path.lower().endswith(".pdf"):
         return ""
     if host == "docs.google.com":
         return "slides" if "/presentation/" in parts.path else "a shared document"
     for known, what in _MATERIAL_HOSTS.items():
-        if host == known or host.endswith("." + known):
+        if host == known or (host.endswith("." + known) and not known.startswith("www.")):
             return what
     if label and len(label.split()) <= 5 and not looks_like_reference(label):
         for pattern, what in _MATERIAL_WORDS:
@@ -366,7 +366,14 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57].rstrip() + "…"
 
 
-def _reading_from_link(link: _Link, *, item: str, masked: str, why: str) -> Reference:
+def _reading_from_link(
+    link: _Link, *, item: str, masked: str, why: str, in_list: bool
+) -> Reference:
+    """
+    The reading a link names. Its title is the link's text, unless that names no
+    title (“PDF”, “this one”): then the reference, the title in quotes or italics,
+    or the other words of the list item around the link; else a guess from the link.
+    """
     label = _clean_label(link.label)
     if label and looks_like_reference(label):
         reference = read_reference(label)
@@ -384,7 +391,7 @@ def _reading_from_link(link: _Link, *, item: str, masked: str, why: str) -> Refe
             reference = found
         elif (quoted := re.search(r"[*_“\"]([^*_“”\"\x00]{8,})[*_”\"]", masked)) is not None:
             reference.title = quoted.group(1).strip().rstrip(".,")
-        elif len(rest.split()) >= 2 and alone_item(masked):
+        elif in_list and len(rest.split()) >= 2 and alone_item(masked):
             reference.title = rest
         if reference.title and not reference.year and (years := YEAR.findall(masked)):
             reference.year = int(years[-1])
@@ -439,10 +446,38 @@ def _label(text: str) -> str:
     return _short(MD_LINK.sub(r"\1", text))
 
 
+_DEFINITION = re.compile(r"^[ \t]{0,3}\[([^\]\n]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+[\"'(].*)?[ \t]*$")
+_REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\][ \t]?\[([^\]\n]*)\]")
+
+
+def _inline_link_definitions(lines: list[str], code: list[bool]) -> list[str]:
+    """
+    `lines` with reference-style links (“[Title][log]” and “[log]: https://…” below)
+    written inline, and the definitions blanked: they are read like any other link.
+    """
+    targets = {}
+    for line, flag in zip(lines, code, strict=True):
+        if not flag and (match := _DEFINITION.match(line)):
+            targets.setdefault(match.group(1).strip().lower(), match.group(2))
+    if not targets:
+        return lines
+
+    def inline(match: re.Match) -> str:
+        name = (match.group(2) or match.group(1)).strip().lower()
+        target = targets.get(name)
+        return f"[{match.group(1)}]({target})" if target else match.group(0)
+
+    return [
+        line if flag else "" if _DEFINITION.match(line) else _REFERENCE_LINK.sub(inline, line)
+        for line, flag in zip(lines, code, strict=True)
+    ]
+
+
 def read_post(body: str) -> PostReading:
     """The post's readings in order, its write-up, and what was guessed on the way."""
-    lines = body.rstrip().split("\n")
-    code = in_code(lines)
+    original = body.rstrip().split("\n")
+    code = in_code(original)
+    lines = _inline_link_definitions(original, code)
     notes: list[str] = []
     readings: list[Reference] = []
     write_up = body
@@ -486,10 +521,10 @@ def read_post(body: str) -> PostReading:
         if readings:
             hidden.update(range(start, end))
             rest: list[str] = []
-            for index, line in enumerate(section):
+            for index, line in enumerate(original[start + 1 : end]):
                 if index + start + 1 not in used and (line.strip() or (rest and rest[-1].strip())):
                     rest.append(line)
-            write_up = paragraphs(without_closing_rule(lines[:start]), rest, lines[end:])
+            write_up = paragraphs(without_closing_rule(original[:start]), rest, original[end:])
     if not readings:
         hidden = {index for index, flag in enumerate(code) if flag}
         visible = ["" if index in hidden else line for index, line in enumerate(lines)]
@@ -501,7 +536,9 @@ def read_post(body: str) -> PostReading:
         notes.clear()
         used = take_entries(numbered, 0, [line for line in visible if not NUMBERED.match(line)])
         if readings:
-            write_up = joined_lines([line for index, line in enumerate(lines) if index not in used])
+            write_up = joined_lines(
+                [line for index, line in enumerate(original) if index not in used]
+            )
         else:
             hidden = {index for index, flag in enumerate(code) if flag}
     readings += _readings_in_text(lines, hidden, notes, strong_only=listed)
@@ -557,8 +594,20 @@ def _readings_in_text(
                     why = verdict.why if not verdict.reading else "beside the reference list"
                     notes.append(f"not a reading, kept as a link: “{_short(name)}” ({why}).")
                     continue
-                context = masked if block.kind == "list" or alone else ""
-                reference = _reading_from_link(link, item=item, masked=context, why=verdict.why)
+                # Where the title may be, when the link's text is none: the list item, or
+                # the sentence around the link.
+                context = (
+                    masked
+                    if block.kind == "list" or alone
+                    else _around(masked, link.start, _SENTENCE_END)
+                )
+                reference = _reading_from_link(
+                    link,
+                    item=item,
+                    masked=context,
+                    why=verdict.why,
+                    in_list=block.kind == "list",
+                )
                 found.append(reference)
                 notes.append(f"read “{reference.title}” as a reading: {verdict.why}.")
     return found
