@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "portal.middleware.SecurityHeadersMiddleware",
     "portal.middleware.KnownMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous pages from the shared cache: before sessions, so a hit costs what a file does.
+    "portal.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,6 +144,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://portal")
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Room for every page of a small site in the page cache (Django's default is 300).
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 1000)
+
+# Anonymous visitors get pages from the cache for up to this long (0: no page cache);
+# any change to the content makes every page stale at once. Proxies and CDNs in front
+# may keep a page for PAGE_CACHE_PROXY_SECONDS (they cannot be told of changes).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=60)
+# With a process-local cache (no CACHE_URL), the processes of one machine (web workers,
+# the task worker, commands) learn of changes through this file.
+PAGE_CACHE_GENERATION_FILE = env.path(
+    "PAGE_CACHE_GENERATION_FILE", default=str(VAR_DIR / "page-cache-generation")
+)
 
 # --- Email --------------------------------------------------------------------
 # EMAIL_URL=smtp+tls://user:password@smtp.example.org:587 in production; without

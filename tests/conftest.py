@@ -4,6 +4,7 @@ one module per app, loaded here once; app-specific fixtures in tests/<app>/conft
 """
 
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -27,6 +28,9 @@ def pytest_configure(config):
     }
     # Real hashing costs half a second per account; tests check behaviour, not strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Without CACHE_URL the page cache's generation is a file: one per test run, so
+    # that simultaneous runs do not make each other's pages stale.
+    settings.PAGE_CACHE_GENERATION_FILE = Path(tempfile.mkdtemp(prefix="pagecache-")) / "generation"
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +47,20 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries, settings):
+    """
+    Query counts are those of rendering the page: the page cache is off, or the
+    warm-up requests would leave the counted one nothing to do.
+    """
+    settings.PAGE_CACHE_SECONDS = 0
+    return django_assert_num_queries
+
+
+@pytest.fixture
+def django_assert_max_num_queries(django_assert_max_num_queries, settings):
+    """As `django_assert_num_queries`: the pages as rendered, not as cached."""
+    settings.PAGE_CACHE_SECONDS = 0
+    return django_assert_max_num_queries

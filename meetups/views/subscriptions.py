@@ -12,6 +12,7 @@ from meetups import services
 from meetups.forms import ManageSubscriptionForm, SubscribeForm
 from meetups.mailing import tokens
 from meetups.models import Series, Subscription
+from portal.http import same_origin_post
 
 
 def client_ip(request) -> str:
@@ -27,11 +28,14 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+@same_origin_post
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request, series):
     """
     The subscribe form. Whatever the address's state (new, pending, confirmed,
     unsubscribed, rate-limited, a bot), a valid request gets the same answer.
+    The form is on cached pages, so it carries no CSRF token: a POST from another
+    site is refused by its Origin instead.
     """
     series = get_object_or_404(Series, slug=series)
     form = SubscribeForm(request.POST if request.method == "POST" else None)

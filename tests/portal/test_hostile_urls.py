@@ -274,9 +274,13 @@ def test_hostile_subscribe_bodies_are_answered_with_the_form_and_save_nothing(cl
     assert Subscription.objects.count() == before
 
 
-def test_a_post_without_the_csrf_token_is_refused_not_a_crash(series):
+def test_a_post_from_another_site_is_refused_not_a_crash(series):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(f"/club/{series.slug}/subscribe/", {"email": "x@example.org"})
+    response = client.post(
+        f"/club/{series.slug}/subscribe/",
+        {"email": "x@example.org"},
+        headers={"Origin": "https://elsewhere.example", "Sec-Fetch-Site": "cross-site"},
+    )
     assert response.status_code == 403
     assert not Subscription.objects.filter(email="x@example.org").exists()
 

@@ -1,0 +1,28 @@
+"""What changes the club's pages: series, sessions, papers and reading lists, and time."""
+
+from django.db.models import Min, Q
+
+from meetups.models import Paper, ReadingListEntry, Series, Session
+from portal.pagecache import PageChanges, register
+
+
+def next_change(now):
+    """
+    The next moment club pages change by themselves: a scheduled session is
+    published, a session starts, or one ends and moves from “Coming up” to the past.
+    """
+    found = Session.objects.aggregate(
+        published=Min("published_at", filter=Q(published_at__gt=now)),
+        starts=Min("starts_at", filter=Q(starts_at__gt=now)),
+        ends=Min("ends_at", filter=Q(ends_at__gt=now)),
+    )
+    return min((moment for moment in found.values() if moment is not None), default=None)
+
+
+register(
+    PageChanges(
+        name="meetups",
+        models=(Series, Session, Paper, ReadingListEntry),
+        next_change=next_change,
+    )
+)
