@@ -30,8 +30,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/web", health.healthz_web, name="healthz_web"),
-    path("metrics", metrics.metrics_view, name="metrics"),
 ]
+
+if settings.METRICS_ENABLED:
+    # Prometheus's scrape address exists only when metrics are on.
+    urlpatterns.append(path("metrics", metrics.metrics_view, name="metrics"))
 
 if settings.SERVE_MEDIA:
     # static() only answers when DEBUG is on; this serves uploads in any mode.

@@ -3,12 +3,16 @@ Prometheus metrics at /metrics: off by default, for a token or listed addresses
 only, and correct across several gunicorn worker processes.
 """
 
+import importlib
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.test import override_settings
+from django.urls import clear_url_caches
 from prometheus_client.parser import text_string_to_metric_families
 
+import portal.urls
 from meetups.enums import DeliveryStatus
 from meetups.services import announcement_create
 from portal.metrics import record_page_cache
@@ -27,11 +31,17 @@ def samples(text: str) -> dict[tuple[str, tuple], float]:
 
 
 @pytest.fixture
-def metrics_on(settings):
-    settings.METRICS_ENABLED = True
-    settings.METRICS_TOKEN = TOKEN
-    settings.METRICS_ALLOWED_IPS = []
-    return settings
+def metrics_on():
+    """Metrics on, as when METRICS_ENABLED is set at start: /metrics is then an address."""
+    with override_settings(METRICS_ENABLED=True, METRICS_TOKEN=TOKEN, METRICS_ALLOWED_IPS=[]):
+        _reload_urls()
+        yield
+    _reload_urls()
+
+
+def _reload_urls():
+    importlib.reload(portal.urls)
+    clear_url_caches()
 
 
 def scrape(client, **request) -> dict:
@@ -51,17 +61,23 @@ def test_metrics_are_off_by_default(client):
 
 
 @pytest.mark.django_db
-def test_metrics_need_the_token_or_an_allowed_address(client, metrics_on):
+def test_the_view_itself_shows_nothing_while_metrics_are_off(client, metrics_on, settings):
+    settings.METRICS_ENABLED = False
+    assert client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_metrics_need_the_token_or_an_allowed_address(client, metrics_on, settings):
     assert client.get("/metrics").status_code == 403
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
     assert client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").status_code == 200
 
-    metrics_on.METRICS_ALLOWED_IPS = ["10.0.0.0/8", "2001:db8::1"]
+    settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8", "2001:db8::1"]
     assert client.get("/metrics", REMOTE_ADDR="10.20.30.40").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="2001:db8::1").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="11.0.0.1").status_code == 403
     # Behind the proxy the address is the one it appended, whatever the client wrote.
-    metrics_on.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     proxied = {"HTTP_X_FORWARDED_PROTO": "https", "REMOTE_ADDR": "10.0.0.1"}
     assert client.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.9", **proxied).status_code == 403
     forwarded = "203.0.113.9, 10.1.1.1"
