@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from meetups.citations import CitationError, read_citation
 from meetups.hugo.references import (
     BARE_URL,
     HEADING,
@@ -146,9 +147,60 @@ def looks_like_reference(text: str) -> bool:
     return any(shape.match(text) for shape in _REFERENCE_SHAPES)
 
 
+def _names_something(label: str) -> bool:
+    label = _clean_label(label)
+    return bool(label) and not _GENERIC_LABEL.match(label) and not label.startswith(("http", "/"))
+
+
+def _take_link(reference: Reference, url: str) -> None:
+    """Put `url` where it belongs in `reference`: its DOI, arXiv id, page or PDF."""
+    if not url.startswith("/"):
+        try:
+            found = read_citation(url)
+        except CitationError:
+            found = None
+        if found is not None:
+            for name in ("doi", "arxiv_id", "url", "pdf_url"):
+                if getattr(found, name) and not getattr(reference, name):
+                    setattr(reference, name, getattr(found, name))
+            if found.doi or found.arxiv_id or found.url or found.pdf_url:
+                return
+    take_url(reference, url)
+
+
 def read_reference(text: str) -> Reference:
-    """One formatted reference (with its links) as a Reference."""
-    return _parse_reference(text)
+    """
+    One formatted reference (with its links) as a Reference, read by the citation
+    reader; what it cannot read, the older reference parsing tries.
+    """
+    text = " ".join(text.split())
+    urls = [url for _, url in MD_LINK.findall(text)]
+    # A link's text stays where the link was when it names something (often the title).
+    words = MD_LINK.sub(lambda m: m.group(1) if _names_something(m.group(1)) else " ", text)
+    for pattern in (BARE_URL, SITE_FILE):
+        urls += pattern.findall(words)
+        words = pattern.sub(" ", words)
+    try:
+        citation = read_citation(" ".join(words.split()).strip(" ,;"))
+    except CitationError:
+        return _parse_reference(text)
+    reference = Reference(
+        title=citation.title[:500],
+        authors=list(citation.authors),
+        venue=citation.venue[:300],
+        year=citation.year,
+        doi=citation.doi,
+        arxiv_id=citation.arxiv_id,
+        url=citation.url,
+        pdf_url=citation.pdf_url,
+        kind=citation.kind,
+    )
+    for url in urls:
+        _take_link(reference, url)
+    if not reference.title:
+        reference.title = title_from_link(reference)
+        reference.title_guessed = True
+    return reference
 
 
 def _material(url: str, label: str) -> str:
