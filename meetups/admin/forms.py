@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.admin import widgets
 from django.utils import timezone
 
+from meetups.citations import MAX_PASTE_CHARACTERS
 from meetups.models import Series, Session
 from meetups.zones import NonexistentLocalTime, localize, time_zone_choices
 
@@ -132,14 +133,39 @@ class CancelSessionsForm(forms.Form):
     )
 
 
-class BibtexImportForm(forms.Form):
-    bibtex = forms.CharField(
-        label="BibTeX",
-        max_length=200_000,
+class CitationsPasteForm(forms.Form):
+    citations = forms.CharField(
+        label="Citations",
         widget=forms.Textarea(attrs={"rows": 18, "cols": 100, "spellcheck": "false"}),
-        help_text="Paste one or more entries (e.g. from Google Scholar, DBLP or the ACM DL). "
-        "Papers already in the library (same DOI or arXiv id) are reused.",
+        help_text="Paste one or many: BibTeX entries, DOIs, arXiv ids, links to a paper's page "
+        "(ACM DL, USENIX, IEEE Xplore, Springer, IACR ePrint, arXiv, RFCs) or references "
+        "as Google Scholar copies them (MLA, APA, Chicago, Harvard), one per line or "
+        "paragraph. Papers already in the library (same DOI, arXiv id, link or title) are "
+        "reused.",
     )
+
+    def __init__(self, *args, too_large: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The paste was larger than `too_large` bytes, so the request was not read.
+        self.too_large = too_large
+        if too_large:
+            self.fields["citations"].required = False
+
+    def clean_citations(self):
+        if self.too_large:
+            raise forms.ValidationError(
+                f"This paste is larger than {self.too_large / (1024 * 1024):g} MB and was "
+                "not read. Paste fewer citations at a time."
+            )
+        text = self.cleaned_data["citations"]
+        # Checked here rather than with max_length, which browsers enforce by cutting
+        # the paste short without a word.
+        if len(text) > MAX_PASTE_CHARACTERS:
+            raise forms.ValidationError(
+                f"This paste is too long ({len(text):,} characters; at most "
+                f"{MAX_PASTE_CHARACTERS:,}). Paste fewer citations at a time."
+            )
+        return text
 
 
 class AnnounceForm(forms.Form):

@@ -1,13 +1,14 @@
-"""Admin pages between a list and its result: an action's confirmation, a BibTeX import."""
+"""Admin pages between a list and its result: an action's confirmation, pasted citations."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.template.response import TemplateResponse
 
-from meetups.admin.forms import BibtexImportForm
-from meetups.services import reading_list_import_bibtex
+from meetups.admin.forms import CitationsPasteForm
+from meetups.citations import CitationError
+from meetups.services import papers_import_citations
 
 
 def intermediate_page(model_admin, request, queryset, *, template, form, title, action):
@@ -24,29 +25,30 @@ def intermediate_page(model_admin, request, queryset, *, template, form, title, 
     return TemplateResponse(request, template, context)
 
 
-def bibtex_import_page(model_admin, request, *, session=None, back_url, title):
+def citations_paste_page(model_admin, request, *, session=None, back_url, title):
     """
-    The paste-BibTeX page, adding to the library (and to `session`'s reading list if
-    given); a redirect to `back_url` once every entry went in.
+    The paste-citations page, adding to the library (and to `session`'s reading
+    list if given). After a paste it shows what was added, what was already in
+    the library and what was not understood, with the latter back in the form.
     """
     if not request.user.has_perm("meetups.add_paper"):
         raise PermissionDenied
-    form = BibtexImportForm(request.POST or None)
     result = None
-    if request.method == "POST" and form.is_valid():
-        result = reading_list_import_bibtex(text=form.cleaned_data["bibtex"], session=session)
-        if result.created or result.reused:
-            where = "the reading list" if session is not None else "the library"
-            model_admin.message_user(
-                request,
-                f"Added {len(result.created) + len(result.reused)} paper(s) to {where} "
-                f"({len(result.created)} new in the library, {len(result.reused)} already there).",
-                messages.SUCCESS,
-            )
-        if not result.problems:
-            return HttpResponseRedirect(back_url)
-        # The good entries are saved; offer only the failed ones for correction.
-        form = BibtexImportForm(initial={"bibtex": result.failed_text})
+    try:
+        data = request.POST if request.method == "POST" else None
+        form = CitationsPasteForm(data)
+    except RequestDataTooBig:
+        # Django refuses to read a body this large; the form says so.
+        form = CitationsPasteForm({}, too_large=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if form.is_bound and form.is_valid():
+        try:
+            result = papers_import_citations(text=form.cleaned_data["citations"], session=session)
+        except CitationError as error:
+            form.add_error("citations", error.message)
+        else:
+            _report(model_admin, request, result, session=session)
+            # What went in is saved; offer only what was not understood for correction.
+            form = CitationsPasteForm(initial={"citations": result.failed_text})
     context = {
         **model_admin.admin_site.each_context(request),
         "title": title,
@@ -56,4 +58,22 @@ def bibtex_import_page(model_admin, request, *, session=None, back_url, title):
         "result": result,
         "back_url": back_url,
     }
-    return TemplateResponse(request, "meetups/admin/bibtex_import.html", context)
+    return TemplateResponse(request, "meetups/admin/citations_paste.html", context)
+
+
+def _report(model_admin, request, result, *, session):
+    if result.created or result.reused:
+        where = "the reading list" if session is not None else "the library"
+        model_admin.message_user(
+            request,
+            f"Added {len(result.created) + len(result.reused)} paper(s) to {where} "
+            f"({len(result.created)} new in the library, {len(result.reused)} already there).",
+            messages.SUCCESS,
+        )
+    if result.lookup_unavailable:
+        model_admin.message_user(
+            request,
+            f"The paper lookup was not available ({result.lookup_unavailable}): "
+            "papers were read from the pasted text alone.",
+            messages.WARNING,
+        )

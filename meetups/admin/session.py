@@ -1,4 +1,4 @@
-"""The admin of sessions: reading list, cancelling, duplicating, importing BibTeX, announcing."""
+"""The admin of sessions: reading list, cancelling, duplicating, pasting citations, announcing."""
 
 import uuid
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from meetups.admin.forms import AnnounceForm, CancelSessionsForm, SessionAdminForm
-from meetups.admin.pages import bibtex_import_page, intermediate_page
+from meetups.admin.pages import citations_paste_page, intermediate_page
 from meetups.enums import SessionStatus
 from meetups.models import ReadingListEntry, Series, Session
 from meetups.services import (
@@ -105,9 +105,9 @@ class SessionAdmin(PublishableAdmin):
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/import-bibtex/",
-                self.admin_site.admin_view(self.import_bibtex_view),
-                name="meetups_session_import_bibtex",
+                "<path:object_id>/paste-citations/",
+                self.admin_site.admin_view(self.paste_citations_view),
+                name="meetups_session_paste_citations",
             ),
             path(
                 "<path:object_id>/announce/",
@@ -218,18 +218,18 @@ class SessionAdmin(PublishableAdmin):
         self.message_user(request, f"Created {len(copies)} draft session(s).", messages.SUCCESS)
         return None
 
-    def import_bibtex_view(self, request, object_id):
+    def paste_citations_view(self, request, object_id):
         session = self.get_object(request, object_id)
         if session is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_change_permission(request, session):
             raise PermissionDenied
-        return bibtex_import_page(
+        return citations_paste_page(
             self,
             request,
             session=session,
             back_url=reverse("admin:meetups_session_change", args=[session.pk]),
-            title=f"Add papers to the {session} from BibTeX",
+            title=f"Paste citations into the reading list of the {session}",
         )
 
     def announce_view(self, request, object_id):

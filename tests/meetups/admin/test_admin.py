@@ -1,4 +1,4 @@
-"""The organizer's side: local wall-clock times, actions with their forms, BibTeX paste."""
+"""The organizer's side: local wall-clock times, actions with their forms."""
 
 import html
 import re
@@ -174,55 +174,6 @@ def test_duplicate_as_next_session_opens_the_copy(staff_client, make_session):
     assert copy.starts_at > session.starts_at
 
 
-BIBTEX = r"""
-@inproceedings{good, title={Chord: A Scalable Peer-to-peer Lookup Service},
-  author={Stoica, Ion and Morris, Robert}, year={2001}, doi={10.1145/383059.383071}}
-@article{bad, title={Broken year}, year={soon}}
-"""
-
-
-def test_pasting_bibtex_adds_good_papers_and_reports_the_bad_by_key(staff_client, make_session):
-    session = make_session(number=3)
-    url = f"/admin/meetups/session/{session.pk}/import-bibtex/"
-    assert staff_client.get(url).status_code == 200
-    response = staff_client.post(url, {"bibtex": BIBTEX})
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "<strong>bad</strong>" in html and "soon" in html
-    # Only the failed entry is offered again for correction.
-    textarea = html[html.index("<textarea") : html.index("</textarea>")]
-    assert "@article{bad" in textarea and "good" not in textarea
-    assert [e.paper.title for e in session.reading_list.all()] == [
-        "Chord: A Scalable Peer-to-peer Lookup Service"
-    ]
-    fixed = staff_client.post(url, {"bibtex": "@article{bad, title={Broken year}, year={2002}}"})
-    assert fixed.status_code == 302
-    assert session.reading_list.count() == 2
-
-
-def test_library_bibtex_import_and_paper_autocomplete(staff_client, make_paper):
-    make_paper(title="Paxos Made Simple", doi="10.1145/568425.568433")
-    response = staff_client.post(
-        "/admin/meetups/paper/import-bibtex/",
-        {"bibtex": "@misc{x, title={Flexible Paxos}, eprint={1608.06696}}"},
-    )
-    assert response.status_code == 302
-    assert Paper.objects.get(arxiv_id="1608.06696").title == "Flexible Paxos"
-    found = staff_client.get(
-        "/admin/autocomplete/",
-        {
-            "term": "paxos",
-            "app_label": "meetups",
-            "model_name": "readinglistentry",
-            "field_name": "paper",
-        },
-    ).json()
-    assert {result["text"] for result in found["results"]} == {
-        "Paxos Made Simple (2001)",
-        "Flexible Paxos",
-    }
-
-
 @pytest.mark.parametrize(
     "url",
     [
@@ -255,7 +206,7 @@ def test_upcoming_past_filter(staff_client, make_session):
 
 
 def test_missing_session_import_page_redirects_to_the_admin(staff_client, db):
-    response = staff_client.get("/admin/meetups/session/999/import-bibtex/", follow=True)
+    response = staff_client.get("/admin/meetups/session/999/paste-citations/", follow=True)
     assert response.redirect_chain[0][1] == 302
     assert "doesn’t exist" in response.content.decode()
 
@@ -263,7 +214,7 @@ def test_missing_session_import_page_redirects_to_the_admin(staff_client, db):
 def test_import_page_needs_a_login(client, make_session):
     session = make_session(number=1)
     response = client.post(
-        f"/admin/meetups/session/{session.pk}/import-bibtex/", {"bibtex": BIBTEX}
+        f"/admin/meetups/session/{session.pk}/paste-citations/", {"citations": "10.1145/1"}
     )
     assert response.status_code == 302 and "/admin/login/" in response.headers["Location"]
     assert Paper.objects.count() == 0
@@ -283,7 +234,7 @@ def _admin_css(name: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "page", ["announce", "session-bibtex", "library-bibtex", "schedule", "cancel"]
+    "page", ["announce", "session-citations", "library-citations", "schedule", "cancel"]
 )
 def test_the_clubs_own_admin_pages_use_the_admins_breadcrumb_bar_and_buttons(
     staff_client, make_session, page
@@ -303,8 +254,8 @@ def test_the_clubs_own_admin_pages_use_the_admins_breadcrumb_bar_and_buttons(
         response = staff_client.get(
             {
                 "announce": f"/admin/meetups/session/{session.pk}/announce/",
-                "session-bibtex": f"/admin/meetups/session/{session.pk}/import-bibtex/",
-                "library-bibtex": "/admin/meetups/paper/import-bibtex/",
+                "session-citations": f"/admin/meetups/session/{session.pk}/paste-citations/",
+                "library-citations": "/admin/meetups/paper/paste-citations/",
             }[page]
         )
     html = response.content.decode()
