@@ -5,13 +5,15 @@ Crossref asks of polite clients), and every failure turned into LookupUnavailabl
 or NotFound with a message an organizer can read.
 """
 
+import functools
 import http.client
 import json
+import ssl
 import time
 from email.utils import parsedate_to_datetime
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode, urlsplit
-from urllib.request import HTTPRedirectHandler, Request, build_opener
+from urllib.request import HTTPRedirectHandler, HTTPSHandler, Request, build_opener
 
 from django.conf import settings
 from django.core.cache import cache
@@ -64,6 +66,16 @@ class _StayOnService(HTTPRedirectHandler):
                 f"{self.service.name} sent the request elsewhere ({_origin(newurl)}); not followed."
             )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Made once: loading the system's certificates costs more than a whole lookup.
+    return ssl.create_default_context()
+
+
+def _opener(service: Service):
+    return build_opener(HTTPSHandler(context=_tls_context()), _StayOnService(service))
 
 
 def _origin(url: str) -> tuple[str, str]:
@@ -119,7 +131,7 @@ def fetch(service: Service, path: str, params: dict | None = None, *, accept: st
     timeout = float(settings.PAPER_LOOKUP_TIMEOUT)
     deadline = time.monotonic() + timeout
     try:
-        with build_opener(_StayOnService(service)).open(request, timeout=timeout) as response:
+        with _opener(service).open(request, timeout=timeout) as response:
             chunks, size = [], 0
             while chunk := response.read(64 * 1024):
                 chunks.append(chunk)
