@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -12,6 +12,21 @@ from meetups.models import Paper, Series, Session
 def visible_sessions(user):
     """Sessions a visitor may see (staff also see drafts), ready to display."""
     return Session.objects.visible_to(user).for_display()
+
+
+def past_session_lines(user, series: Series, *, now: datetime):
+    """
+    The past sessions of `series` a visitor may see, newest first, for a list of
+    one line each: with their series and `paper_count`, without the reading lists.
+    """
+    return (
+        Session.objects.visible_to(user)
+        .filter(series=series)
+        .past(now=now)
+        .select_related("series")
+        .annotate(paper_count=Count("reading_list"))
+        .order_by("-starts_at", "-number")
+    )
 
 
 def calendar_sessions(series: Series):

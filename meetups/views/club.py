@@ -6,9 +6,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from meetups.models import Series, Session
-from meetups.queries import visible_sessions
+from meetups.queries import past_session_lines, visible_sessions
 from portal.links import absolute_url
 from portal.pagination import paginate
+
+# Past sessions are one line each: a page holds more of them than of full entries.
+PAST_PER_PAGE = 30
 
 
 def _webcal_url(path: str) -> str:
@@ -26,14 +29,17 @@ def series_list(request):
 @require_safe
 def series_detail(request, series):
     """
-    The series page. Its `subscribe` block holds the calendar links and the
-    place where the email subscription form goes.
+    The series page: the next session in full, the subscribe form right after it,
+    then the later sessions and the past ones, one line each (their reading lists
+    are one click away), a page at a time.
     """
     series = get_object_or_404(Series, slug=series)
     now = timezone.now()
     sessions = visible_sessions(request.user).filter(series=series)
     upcoming = list(sessions.upcoming(now=now).order_by("starts_at", "number"))
-    past_page = paginate(request, sessions.past(now=now).order_by("-starts_at", "-number"))
+    past_page = paginate(
+        request, past_session_lines(request.user, series, now=now), per_page=PAST_PER_PAGE
+    )
     next_session = next((s for s in upcoming if not s.is_cancelled and s.is_published()), None)
     return render(
         request,

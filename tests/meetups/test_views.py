@@ -45,7 +45,9 @@ def test_club_index_lists_each_series_with_its_next_session(client, make_series,
     assert "No session is scheduled yet." in html
 
 
-def test_series_page_shows_cadence_next_upcoming_and_past_with_reading_lists(client, make_session):
+def test_series_page_shows_cadence_next_upcoming_and_past_one_click_from_their_reading_lists(
+    client, make_session
+):
     past = make_session(number=19, days=-14, papers=2)
     cancelled = make_session(number=20, days=-1)
     cancelled.cancel(reason="Room double-booked.")
@@ -59,13 +61,40 @@ def test_series_page_shows_cadence_next_upcoming_and_past_with_reading_lists(cli
     assert next_one.display_title in next_block and next_one.when_text in next_block
     assert later.display_title in html[html.index('id="later-heading"') :]
     past_block = html[html.index('id="past-heading"') :]
+    # A past session is one line: its title links to its page, which has the reading list.
+    assert f'href="{past.get_absolute_url()}"' in past_block and "2 papers" in past_block
+    past_page = client.get(past.get_absolute_url()).content.decode()
     for entry in past.reading_list.all():
-        assert entry.paper.title in past_block
+        assert entry.paper.title not in past_block
+        assert entry.paper.title in past_page
     assert "Cancelled: Room double-booked." in past_block
     assert "20th Distributed Systems Paper Club" in past_block
     assert "A draft" not in html
     assert 'id="subscribe"' in html
     assert 'href="webcal://127.0.0.1:8000/club/distributed-systems/calendar.ics"' in html
+
+
+def test_series_page_lists_many_past_sessions_compactly_a_page_at_a_time(client, make_session):
+    for number in range(1, 36):
+        make_session(number=number, days=-14 * (36 - number), papers=3)
+    make_session(number=36, days=5, title="Coming soon")
+
+    html = client.get("/club/distributed-systems/").content.decode()
+    # The subscribe form comes right after the next session, before the long list.
+    assert html.index('id="next-heading"') < html.index('id="subscribe"')
+    assert html.index('id="subscribe"') < html.index('id="past-heading"')
+    past_block = html[html.index('id="past-heading"') :]
+    assert past_block.count('class="reading-list"') == 0
+    assert ">35th Distributed Systems Paper Club<" in past_block
+    assert ">6th Distributed Systems Paper Club<" in past_block
+    assert ">5th Distributed Systems Paper Club<" not in past_block
+    assert 'href="?page=2"' in past_block
+
+    older = client.get("/club/distributed-systems/?page=2").content.decode()
+    older_block = older[older.index('id="past-heading"') :]
+    for number in ("1st", "2nd", "5th"):
+        assert f">{number} Distributed Systems Paper Club<" in older_block
+    assert ">6th Distributed Systems Paper Club<" not in older_block
 
 
 def test_session_page_has_everything_a_visitor_needs(client, series, make_session, make_paper):
