@@ -1,7 +1,8 @@
 """
 Filling in a paper from public metadata services when online: a DOI from Crossref
-(DataCite when Crossref has no record of it), an arXiv id from arXiv's API, a title
-and first author, or only a page's address, from OpenAlex. Answers are cached; the
+(DataCite when Crossref has no record of it, OpenAlex when Crossref cannot answer),
+an arXiv id from arXiv's API, a title and first author, or only a page's address,
+from OpenAlex. Answers are cached; the
 lookup is never required: every failure raises LookupUnavailable or NotFound, and
 the caller keeps what the text said.
 """
@@ -18,7 +19,7 @@ from meetups.lookup.arxiv import arxiv_entry
 from meetups.lookup.crossref import crossref_work
 from meetups.lookup.datacite import datacite_doi
 from meetups.lookup.errors import LookupProblem, LookupUnavailable, NotFound
-from meetups.lookup.openalex import openalex_by_title, openalex_by_url
+from meetups.lookup.openalex import openalex_by_doi, openalex_by_title, openalex_by_url
 from meetups.lookup.records import Found, comparable
 
 __all__ = [
@@ -68,6 +69,12 @@ def _find(citation: Citation) -> Found:
                 raise NotFound(
                     f"No paper has the DOI {doi}: neither Crossref nor DataCite knows it."
                 ) from None
+        except LookupUnavailable as crossref_down:
+            # OpenAlex copies Crossref's records: asked while Crossref cannot answer.
+            try:
+                return _cached("openalex-doi", doi, lambda: openalex_by_doi(doi))
+            except LookupProblem:
+                raise crossref_down from None
     if arxiv_id:
         try:
             return _cached("arxiv", arxiv_id, lambda: arxiv_entry(arxiv_id))

@@ -180,6 +180,38 @@ def test_a_link_nobody_knows_says_so(metadata_server):
 # --- failures -----------------------------------------------------------------------------
 
 
+def _asked(server, service: str) -> int:
+    return sum(path.startswith(f"/{service}/") for path in server.paths())
+
+
+def test_while_crossref_cannot_answer_openalex_fills_in_a_doi(metadata_server):
+    metadata_server.answer(f"/crossref/works/{DYNAMO_DOI}", b"down", status=503)
+    metadata_server.answer(f"/openalex/works/doi:{DYNAMO_DOI}", stored("openalex_work_dynamo.json"))
+
+    paper = metadata_lookup(Citation(doi=DYNAMO_DOI))
+
+    assert metadata_server.paths() == [
+        f"/crossref/works/{DYNAMO_DOI}",
+        f"/openalex/works/doi:{DYNAMO_DOI}",
+    ]
+    assert paper.title == "Dynamo: Amazon's highly available key-value store"
+    assert paper.authors == ["Giuseppe DeCandia", "Deniz Hastorun", "Werner Vogels"]
+    assert (paper.year, paper.venue, paper.kind) == (
+        2007,
+        "ACM SIGOPS Operating Systems Review",
+        PaperKind.ARTICLE,
+    )
+    assert "Filled in from OpenAlex: title, authors, year, venue, URL." in paper.notes
+
+
+def test_when_neither_can_answer_it_is_crossrefs_failure_that_is_told(metadata_server):
+    metadata_server.answer(f"/crossref/works/{DYNAMO_DOI}", b"down", status=503)
+    metadata_server.answer(f"/openalex/works/doi:{DYNAMO_DOI}", b"down", status=500)
+
+    with pytest.raises(LookupUnavailable, match=r"Crossref is not working right now \(error 503\)"):
+        metadata_lookup(Citation(doi=DYNAMO_DOI))
+
+
 def test_a_429_says_when_to_retry_and_leaves_the_service_alone_until_then(metadata_server):
     metadata_server.answer(
         f"/crossref/works/{DYNAMO_DOI}", b"{}", status=429, headers={"Retry-After": "120"}
@@ -190,7 +222,7 @@ def test_a_429_says_when_to_retry_and_leaves_the_service_alone_until_then(metada
     with pytest.raises(LookupUnavailable, match="Crossref asked us to slow down"):
         metadata_lookup(Citation(doi="10.1145/another"))
 
-    assert len(metadata_server.requests) == 1
+    assert _asked(metadata_server, "crossref") == 1
 
 
 @pytest.mark.parametrize("status", [500, 502, 503], ids=str)
@@ -203,7 +235,7 @@ def test_a_server_error_reads_as_unavailable_and_is_asked_again_next_time(metada
         ):
             metadata_lookup(Citation(doi=DYNAMO_DOI))
 
-    assert len(metadata_server.requests) == 2  # a failure is not cached
+    assert _asked(metadata_server, "crossref") == 2  # a failure is not cached
 
 
 def test_a_service_slower_than_the_timeout_is_given_up(metadata_server, settings):
@@ -288,7 +320,7 @@ def test_a_redirect_to_another_host_is_not_followed(metadata_server):
     with pytest.raises(LookupUnavailable, match="sent the request elsewhere"):
         metadata_lookup(Citation(doi=DYNAMO_DOI))
 
-    assert len(metadata_server.requests) == 1
+    assert _asked(metadata_server, "crossref") == 1
 
 
 def test_turned_off_it_asks_nobody(metadata_server, settings):
