@@ -13,6 +13,12 @@ MAX_PASTE_CHARACTERS = 1_000_000
 
 _BIBTEX_START = re.compile(r"@\s*[a-zA-Z]+\s*[{(]")
 _LIST_MARKER = re.compile(r"^\s*(?:\[\d+\]|\(\d+\)|\d{1,3}[.)]\s|[-*•+]\s)")
+# How a reference starts: “Lamport, L.”, “Van Renesse, Robbert”, “G. DeCandia”, “Leslie Lamport and”.
+_NAME = r"[A-Z][\w'’\-]+"
+_REFERENCE_START = re.compile(
+    rf"^(?:(?:[a-z]+\s)?{_NAME}(?:\s{_NAME})?,\s+[A-Z]|[A-Z]\.(?:\s?-?[A-Z]\.)*\s+{_NAME}"
+    rf"|{_NAME}\s+(?:[A-Z]\.\s+)?{_NAME}(?:,|\s+and\s|\s+et\s+al))"
+)
 
 
 def _from_bibtex(text: str) -> Citation:
@@ -98,8 +104,10 @@ def _references(block: str) -> list[str]:
     for line in lines:
         standalone = read_identifier(line) is not None
         starts_item = bool(_LIST_MARKER.match(line))
+        # A line ending a sentence ends the reference only if the next one starts another.
         previous_whole = pieces and (
-            read_identifier(pieces[-1]) is not None or re.search(r"[.)]\s*$", pieces[-1])
+            read_identifier(pieces[-1]) is not None
+            or (re.search(r"[.)]\s*$", pieces[-1]) and _REFERENCE_START.match(line))
         )
         if not pieces or standalone or starts_item or previous_whole:
             # A reference and its link on the next line are one citation.

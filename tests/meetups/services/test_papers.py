@@ -236,3 +236,55 @@ def test_malformed_bibtex_is_reported_per_entry(text, key, words):
     _, problems = parse_bibtex(text)
     assert [problem.key for problem in problems] == [key]
     assert words.lower() in problems[0].message.lower()
+
+
+# --- pasted citations ----------------------------------------------------------------
+
+
+CITATIONS = """
+Lamport, L. (2001). Paxos made simple. ACM SIGACT News, 32(4), 18–25.
+Lamport, Leslie. "Paxos made simple." ACM SIGACT News 32.4 (2001): 18-25.
+
+@article{clocks, title={Time, Clocks, and the Ordering of Events in a Distributed System},
+  author={Lamport, Leslie}, journal={Communications of the ACM}, year={1978},
+  doi={10.1145/359545.359563}}
+
+Ongaro, D., & Ousterhout, J. (2014). In search of an understandable consensus algorithm.
+In 2014 USENIX annual technical conference (USENIX ATC 14) (pp. 305-319).
+"""
+
+
+def test_pasted_citations_go_in_once_each_in_order(make_session):
+    session = make_session(number=2)
+    result = services.papers_import_citations(text=CITATIONS, session=session, lookup=False)
+    # The same paper written two ways is one paper, listed once.
+    assert [paper.title for paper in result.created] == [
+        "Paxos made simple",
+        "Time, Clocks, and the Ordering of Events in a Distributed System",
+        "In search of an understandable consensus algorithm",
+    ]
+    assert [paper.title for paper in result.reused] == ["Paxos made simple"]
+    assert result.already_listed == [result.created[0]]
+    assert [entry.paper.title for entry in session.reading_list.order_by("position")] == [
+        paper.title for paper in result.created
+    ]
+    raft = Paper.objects.get(title__startswith="In search")
+    assert raft.author_list == ["D. Ongaro", "J. Ousterhout"]
+    assert (raft.year, raft.kind) == (2014, PaperKind.INPROCEEDINGS)
+    assert not result.not_understood and not result.lookup_unavailable
+
+
+def test_a_citation_that_cannot_be_saved_is_shown_back_and_saves_nothing(db):
+    result = services.papers_import_citations(
+        text="@article{x, title={Good title}, year={2020}, doi={not-a-doi}, url={nope}}\n\n"
+        "10.1145/359545.359563",
+        lookup=False,
+    )
+    assert [paper.title for paper in result.created] == ["Good title"]
+    # A field that does not validate is left out with a note rather than losing the paper.
+    assert any("left out" in note for note in result.notes)
+    (only_a_doi,) = result.not_understood
+    assert only_a_doi.understood.doi == "10.1145/359545.359563"
+    assert "the lookup was not available" in only_a_doi.message
+    assert result.failed_text == "10.1145/359545.359563"
+    assert Paper.objects.count() == 1
