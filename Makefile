@@ -92,6 +92,18 @@ bench-announce: export SECRET_KEY ?= bench-only-secret-key-never-used-in-product
 bench-announce: install
 	$(MANAGE) bench_announce --subscribers $(or $(SUBSCRIBERS),10000)
 
+# The citation reader over its corpus of 81 citations (MLA, APA, Chicago, Harvard, IEEE,
+# BibTeX, DOIs, arXiv ids, publisher links): fields right per style and per field, and
+# its speed. Then, when the importer's corpus of session posts is there, its recall and
+# precision. Offline; no database is touched.
+.PHONY: bench-citations
+bench-citations: export SECRET_KEY ?= bench-only-secret-key-never-used-in-production
+bench-citations: install
+	$(MANAGE) bench_citations
+	@if [ -f tests/meetups/hugo/test_corpus.py ]; then \
+	  $(PY) -m pytest -q -s -p no:cacheprovider tests/meetups/hugo/test_corpus.py -k recall; \
+	fi
+
 # Requests per second of every kind of page next to a static file, with the page cache
 # off and on: a site of 500 posts, 150 talks and 120 club sessions on a throwaway SQLite
 # file (your database is not touched), gunicorn with 2 workers in production settings on
