@@ -1,10 +1,13 @@
 """Admin pages between a list and its result: an action's confirmation, pasted citations."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.template.response import TemplateResponse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from meetups.admin.forms import CitationsPasteForm
 from meetups.citations import CitationError
@@ -25,6 +28,38 @@ def intermediate_page(model_admin, request, queryset, *, template, form, title, 
     return TemplateResponse(request, template, context)
 
 
+def post_too_large(request) -> bool:
+    """
+    Whether Django refused to read this POST for its size. It says so only the
+    first time and reads the POST as empty after that, so the answer is kept.
+    """
+    if not hasattr(request, "post_too_large"):
+        request.post_too_large = False
+        if request.method == "POST":
+            try:
+                request.POST  # noqa: B018 (reading it is the check)
+            except RequestDataTooBig:
+                request.post_too_large = True
+    return request.post_too_large
+
+
+def large_posts_reach_the_form(view):
+    """
+    `view` under CSRF protection, except for a POST too large for Django to read:
+    the CSRF check would fail on reading it and answer with a bare 400 page, while
+    `view` can say in its form what was wrong. Such a request saves nothing.
+    """
+    protected = csrf_protect(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if post_too_large(request):
+            return view(request, *args, **kwargs)
+        return protected(request, *args, **kwargs)
+
+    return csrf_exempt(wrapper)
+
+
 def citations_paste_page(model_admin, request, *, session=None, back_url, title):
     """
     The paste-citations page, adding to the library (and to `session`'s reading
@@ -34,12 +69,11 @@ def citations_paste_page(model_admin, request, *, session=None, back_url, title)
     if not request.user.has_perm("meetups.add_paper"):
         raise PermissionDenied
     result = None
-    try:
-        data = request.POST if request.method == "POST" else None
-        form = CitationsPasteForm(data)
-    except RequestDataTooBig:
+    if post_too_large(request):
         # Django refuses to read a body this large; the form says so.
         form = CitationsPasteForm({}, too_large=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    else:
+        form = CitationsPasteForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         try:
             result = papers_import_citations(text=form.cleaned_data["citations"], session=session)

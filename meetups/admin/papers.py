@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.urls import path, reverse
 
-from meetups.admin.pages import citations_paste_page
+from meetups.admin.pages import citations_paste_page, large_posts_reach_the_form
 from meetups.admin.paper_add import paper_add_page
 from meetups.models import Paper, ReadingListEntry
 
@@ -53,7 +53,7 @@ class PaperAdmin(admin.ModelAdmin):
             ),
             path(
                 "paste-citations/",
-                self.admin_site.admin_view(self.paste_citations_view),
+                self.admin_site.admin_view(large_posts_reach_the_form(self.paste_citations_view)),
                 name="meetups_paper_paste_citations",
             ),
             *super().get_urls(),

@@ -13,7 +13,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from meetups.admin.forms import AnnounceForm, CancelSessionsForm, SessionAdminForm
-from meetups.admin.pages import citations_paste_page, intermediate_page
+from meetups.admin.pages import (
+    citations_paste_page,
+    intermediate_page,
+    large_posts_reach_the_form,
+)
 from meetups.enums import SessionStatus
 from meetups.models import ReadingListEntry, Series, Session
 from meetups.services import (
@@ -106,7 +110,7 @@ class SessionAdmin(PublishableAdmin):
         return [
             path(
                 "<path:object_id>/paste-citations/",
-                self.admin_site.admin_view(self.paste_citations_view),
+                self.admin_site.admin_view(large_posts_reach_the_form(self.paste_citations_view)),
                 name="meetups_session_paste_citations",
             ),
             path(

@@ -7,6 +7,7 @@ lookup unreachable (every service pointed at a closed port on loopback).
 import socket
 
 import pytest
+from django.test import Client
 
 from meetups.models import Paper
 
@@ -112,3 +113,27 @@ def test_a_5_mb_paste_is_refused_with_a_message(staff_client, make_session, sett
     too_long = staff_client.post(url, {"citations": line * 20_000})
     assert "This paste is too long" in too_long.content.decode()
     assert Paper.objects.count() == 0 and session.reading_list.count() == 0
+
+
+@pytest.mark.parametrize("page", ["session", "library"])
+def test_with_csrf_checks_a_too_large_paste_gets_the_form_and_a_small_one_needs_the_token(
+    organizer, make_session, settings, page
+):
+    settings.PAPER_LOOKUP = False
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(organizer)
+    session = make_session(number=6)
+    url = {
+        "session": f"/admin/meetups/session/{session.pk}/paste-citations/",
+        "library": "/admin/meetups/paper/paste-citations/",
+    }[page]
+    token = client.get(url).cookies["csrftoken"].value
+    huge = client.post(url, {"citations": "x" * (5 * 1024 * 1024), "csrfmiddlewaretoken": token})
+    assert huge.status_code == 200
+    assert "larger than 5 MB and was not read" in huge.content.decode()
+
+    reference = "Lamport, L. (2001). Paxos made simple. ACM SIGACT News, 32(4), 18–25."
+    assert client.post(url, {"citations": reference}).status_code == 403
+    assert Paper.objects.count() == 0
+    sent = client.post(url, {"citations": reference, "csrfmiddlewaretoken": token})
+    assert sent.status_code == 200 and Paper.objects.get().title == "Paxos made simple"
