@@ -92,31 +92,38 @@ class Command(BaseCommand):
 
         cookie, token = self._csrf(host, port)
         paths = self._real_paths()
-        self.stdout.write(f"{len(paths)} real addresses from the sitemap and the URL patterns")
+        self.stdout.write(f"{len(paths)} URL patterns filled with real values from the sitemap")
         randomly = random.Random(seed)
-        kinds = [
-            self._path_value,
-            self._query,
-            self._header,
-            lambda r, paths: self._charset_form(r, paths, cookie, token),
-            self._huge_body,
-            self._method,
-            self._garbage_body,
-        ]
-        batch = [randomly.choice(kinds)(randomly, paths) for _ in range(requests)]
+        kinds = {
+            "path values": self._path_value,
+            "queries": self._query,
+            "headers": self._header,
+            "forms in other charsets": lambda r, paths: self._charset_form(r, paths, cookie, token),
+            "bodies declared 100 MB": lambda r, paths: self._huge_body(r, paths, cookie),
+            "other methods": self._method,
+            "garbage bodies": self._garbage_body,
+        }
+        chosen = [randomly.choice(list(kinds)) for _ in range(requests)]
+        batch = [kinds[kind](randomly, paths) for kind in chosen]
 
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             answers = list(pool.map(self._send, batch))
         elapsed = time.monotonic() - started
 
-        by_status = collections.Counter(status for status, _ in answers)
         self.stdout.write(
             f"{len(batch)} requests in {elapsed:.1f} s ({len(batch) / elapsed:.0f}/s), "
             f"{concurrency} at a time"
         )
-        for status, count in sorted(by_status.items(), key=lambda item: str(item[0])):
-            self.stdout.write(f"  {status}: {count}")
+        for kind in kinds:
+            statuses = collections.Counter(
+                status for (status, _), other in zip(answers, chosen, strict=True) if other == kind
+            )
+            counts = ", ".join(
+                f"{status}: {count}"
+                for status, count in sorted(statuses.items(), key=lambda item: str(item[0]))
+            )
+            self.stdout.write(f"  {kind} ({statuses.total()}): {counts}")
         errors = [
             (status, request)
             for (status, _), request in zip(answers, batch, strict=True)
@@ -216,12 +223,15 @@ class Command(BaseCommand):
             body.encode(charset),
         )
 
-    def _huge_body(self, randomly, paths) -> bytes:
-        # Declares 100 MB and sends a few bytes of it: an answer means it was refused unread.
+    def _huge_body(self, randomly, paths, cookie) -> bytes:
+        # Declares 100 MB and sends a few bytes of it, as a browser past the CSRF check
+        # would: an answer without a 400 for the missing rest means it was refused unread.
         return _request(
             "POST",
             randomly.choice(self._forms(paths)).encode(),
             {
+                "Cookie": f"csrftoken={cookie}",
+                "Origin": f"http://{self.host}:{self.port}",
                 "Content-Type": "multipart/form-data; boundary=x",
                 "Content-Length": str(HUNDRED_MEGABYTES),
             },
