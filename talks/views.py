@@ -1,4 +1,7 @@
 import re
+from collections import Counter
+from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Count
 from django.http import Http404
@@ -7,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from portal.pagination import PER_PAGE, paginate
 from portal.query_text import holds_nul
 from talks.models import Talk
 
@@ -14,14 +18,22 @@ _TAG_SLUG = re.compile(r"[-\w]{1,100}")
 _EVENT_NAME_MAX_LENGTH = Talk._meta.get_field("event_name").max_length
 
 
-def _event_facets(talks):
-    """Every event of `talks`, by name, with its number of talks."""
-    return list(
-        talks.order_by()
-        .values("event_name")
-        .annotate(talk_count=Count("pk"))
-        .order_by("event_name")
-    )
+class _Row(NamedTuple):
+    """What the list needs of every talk before it shows a page of them."""
+
+    pk: int
+    date: date
+    event_name: str
+
+
+def _rows(talks) -> list[_Row]:
+    return [_Row(*values) for values in talks.order_by().values_list("pk", "date", "event_name")]
+
+
+def _event_facets(rows: list[_Row]) -> list[dict]:
+    """Every event of `rows`, by name, with its number of talks."""
+    counts = Counter(row.event_name for row in rows)
+    return [{"event_name": name, "talk_count": counts[name]} for name in sorted(counts)]
 
 
 def _tag_facets(talks):
@@ -33,13 +45,23 @@ def _tag_facets(talks):
     )
 
 
+def _year_pages(past: list[_Row], per_page: int) -> list[dict]:
+    """Each year of `past` (newest first) with the page where its talks begin."""
+    years = {}
+    for index, row in enumerate(past):
+        years.setdefault(row.date.year, {"year": row.date.year, "page": index // per_page + 1})
+    return list(years.values())
+
+
 @require_safe
 def talk_list(request):
     """
-    Upcoming talks first, then past ones grouped by year. `?tag=` and `?event=`
-    narrow the list, and each offers only the values that still match the other
-    filter; a value that matches no published talk is a 404, so only real
-    filters are ever answered (and followed by crawlers).
+    Upcoming talks first, then past ones by year, newest first, a page at a time;
+    the sidebar links every year to its page. `?tag=` and `?event=` narrow the
+    list, and each offers only the values that still match the other filter; a
+    value that matches no published talk is a 404, so only real filters are ever
+    answered (and followed by crawlers). Four queries, however many talks: the
+    dates and events of every talk, then the page's talks with their tags.
     """
     tag_slug = request.GET.get("tag") or None
     event = request.GET.get("event") or None
@@ -50,28 +72,41 @@ def talk_list(request):
         raise Http404("Not an event.")
     published = Talk.objects.published()
     tags = _tag_facets(published.filter(event_name=event) if event else published)
-    events = _event_facets(published.filter(tags__slug=tag_slug) if tag_slug else published)
-
-    talks = published.for_list().order_by("-date", "-pk")
     tag = None
     if tag_slug:
         tag = next((tag for tag in tags if tag.slug == tag_slug), None)
         if tag is None:
             raise Http404("No published talk has this tag (at this event).")
-        talks = talks.filter(tags__slug=tag.slug)
+    rows = _rows(published.filter(tags__slug=tag.slug) if tag else published)
+    events = _event_facets(rows)
     if event:
         if event not in {row["event_name"] for row in events}:
             raise Http404("No published talk was given at this event (with this tag).")
-        talks = talks.filter(event_name=event)
+        rows = [row for row in rows if row.event_name == event]
 
     today = timezone.localdate()
-    talks = list(talks)
+    upcoming = sorted(
+        (row for row in rows if row.date >= today), key=lambda row: (row.date, row.pk)
+    )
+    past = sorted(
+        (row for row in rows if row.date < today),
+        key=lambda row: (row.date, row.pk),
+        reverse=True,
+    )
+    page = paginate(request, past, per_page=PER_PAGE)
+    if page.number > 1:
+        upcoming = []
+    # Published again: a talk unpublished since the first query is left out, not an error.
+    shown = published.filter(pk__in=[row.pk for row in [*upcoming, *page.object_list]])
+    talks = {talk.pk: talk for talk in shown.for_list()}
     return render(
         request,
         "talks/talk_list.html",
         {
-            "upcoming": [talk for talk in reversed(talks) if talk.date >= today],
-            "past": [talk for talk in talks if talk.date < today],
+            "upcoming": [talks[row.pk] for row in upcoming if row.pk in talks],
+            "past": [talks[row.pk] for row in page.object_list if row.pk in talks],
+            "page": page,
+            "year_pages": _year_pages(past, PER_PAGE),
             "tag": tag,
             "event": event,
             "tags": tags,

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -135,7 +135,11 @@ def test_list_query_count_does_not_grow_with_talks(
         response = client.get(f"/talks/{query}")
     assert response.status_code == 200
     if not query:
-        assert response.text.count('class="entry entry--talk"') == 30
+        # The two upcoming talks and a page of 20 past ones; the other 8 on page 2, as cheaply.
+        assert response.text.count('class="entry entry--talk"') == 22
+        with django_assert_num_queries(len(one.captured_queries)):
+            response = client.get("/talks/?page=2")
+        assert response.text.count('class="entry entry--talk"') == 8
 
 
 # --- Filters ------------------------------------------------------------------------------
@@ -221,9 +225,44 @@ def test_filters_that_match_nothing_are_404_not_500(client, make_talk, make_post
     assert response.status_code == 404
 
 
-def test_a_page_parameter_is_ignored_not_an_error(client, make_talk):
+def test_a_page_that_is_not_a_number_or_past_the_end_is_404_as_on_every_list(client, make_talk):
     make_talk()
-    assert client.get("/talks/?page=abc").status_code == 200
+    assert client.get("/talks/?page=1").status_code == 200
+    assert client.get("/talks/?page=abc").status_code == 404
+    assert client.get("/talks/?page=2").status_code == 404
+
+
+def test_long_lists_come_a_page_at_a_time_and_every_year_is_one_click_away(client, make_talk):
+    today = timezone.localdate()
+    make_talk(title="Next month", date=today + timedelta(days=30))
+    years = [today.year - 1, today.year - 2, today.year - 3]
+    for number in range(45):  # 15 talks in each of the last three years, newest first
+        day = date(years[number // 15], 6, 28 - number % 15)
+        make_talk(title=f"Past talk {number}", date=day)
+
+    first = client.get("/talks/").text
+    assert headings(first, "h3")[:3] == ["Next month", "Past talk 0", "Past talk 1"]
+    assert "Past talk 19<" in first and "Past talk 20<" not in first
+    assert 'rel="next" href="?page=2"' in first
+    # The sidebar links every year to the page where its talks begin.
+    year_links = re.findall(r'href="\?page=(\d+)#year-(\d{4})"', first)
+    assert year_links == [("1", str(years[0])), ("1", str(years[1])), ("2", str(years[2]))]
+    second = client.get("/talks/?page=2").text
+    assert f'id="year-{years[2]}"' in second and "Next month" not in second
+    assert headings(second, "h3")[0] == "Past talk 20"
+    third = client.get("/talks/?page=3").text
+    assert headings(third, "h3") == [f"Past talk {number}" for number in range(40, 45)]
+    assert 'rel="prev" href="?page=2"' in third and 'rel="next"' not in third
+
+
+def test_pages_of_a_filtered_list_keep_the_filter(client, make_talk):
+    for number in range(25):
+        make_talk(title=f"QUIC talk {number}", tags=["quic"])
+    make_talk(title="Raft talk", tags=["raft"])
+    html = client.get("/talks/?tag=quic").text
+    assert 'href="?tag=quic&amp;page=2"' in html
+    second = client.get("/talks/?tag=quic&page=2").text
+    assert len(headings(second, "h3")) == 5 and "Raft talk" not in second
 
 
 # --- A talk's page -------------------------------------------------------------------------
