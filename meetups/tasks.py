@@ -1,5 +1,5 @@
 """
-Background tasks of the club, run by `manage.py db_worker`.
+Background tasks of the club, run by the worker (`manage.py run_worker`).
 
 A leaf: the services and the delivery code import these task objects at their
 top to enqueue them, so this module imports nothing of the club at its own
@@ -8,6 +8,26 @@ row and hands it to the domain function.
 """
 
 from django.tasks import task
+
+
+@task
+def process_subscription_request(series_id: int, email: str, requested_at: str) -> str:
+    """
+    Look up, claim and rate-limit a subscribe request the web answered at once;
+    returns what it did (a SubscribeOutcome), or "gone" if the series was deleted.
+    """
+    from datetime import datetime
+
+    from meetups.models import Series
+    from meetups.services.subscriptions import subscription_request_process
+
+    series = Series.objects.filter(pk=series_id).first()
+    if series is None:
+        return "gone"
+    outcome = subscription_request_process(
+        series=series, email=email, now=datetime.fromisoformat(requested_at)
+    )
+    return outcome.value
 
 
 @task
@@ -24,8 +44,12 @@ def send_confirmation(subscription_id: int) -> str:
 
 
 @task
-def send_announcement(announcement_id: int, run_token: str) -> dict:
-    """Send an announcement's pending deliveries; returns how many were sent, failed, deferred."""
+def send_announcement(announcement_id: int, run_token: str, outages: int = 0) -> dict:
+    """
+    Send an announcement's pending deliveries; returns how many were sent, failed,
+    deferred. `outages`: how many runs in a row before this one found the mail
+    server unavailable (it sets the wait before the next).
+    """
     from meetups.mailing.delivery import run
 
-    return run(announcement_id=announcement_id, run_token=run_token)
+    return run(announcement_id=announcement_id, run_token=run_token, outages=outages)

@@ -2,8 +2,9 @@
 How the apps plug into the shared machinery.
 
 Each app may ship one module per role: `<app>/timeline.py`, `<app>/search.py`,
-`<app>/demo.py`, `<app>/hugo.py`, `<app>/metrics.py`, `<app>/pagecache.py` (what makes its
-pages stale). Importing one registers what the app
+`<app>/demo.py`, `<app>/hugo.py`, `<app>/metrics.py`, `<app>/worker.py` (the
+background worker's chores), `<app>/pagecache.py` (what makes its pages stale).
+Importing one registers what the app
 contributes to that role's `Registry`. The portal imports them all once, when
 Django starts (`discover()`, called from `PortalConfig.ready()`), and knows no app
 by name: a new app joins the home page, search, the demo or the importer by
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterator
 
 from django.utils.module_loading import autodiscover_modules
 
-ROLES = ("timeline", "search", "demo", "hugo", "metrics", "pagecache")
+ROLES = ("timeline", "search", "demo", "hugo", "metrics", "worker", "pagecache")
 
 
 class Registry[T]:

@@ -8,6 +8,7 @@ from meetups.services.announcements import (
     announcement_create,
     announcement_preview,
     announcement_resume,
+    announcement_runs_recover,
     announcement_send_test,
     reminders_send_due,
 )
@@ -30,8 +31,10 @@ from meetups.services.subscriptions import (
     SubscribeOutcome,
     subscription_confirm,
     subscription_request,
+    subscription_request_process,
     subscription_resubscribe,
     subscription_send_confirmation,
+    subscription_tasks_recover,
     subscription_unsubscribe,
 )
 
@@ -44,6 +47,7 @@ __all__ = [
     "announcement_create",
     "announcement_preview",
     "announcement_resume",
+    "announcement_runs_recover",
     "announcement_send_test",
     "next_cadence_dates",
     "paper_find_existing",
@@ -57,7 +61,9 @@ __all__ = [
     "session_schedule_next",
     "subscription_confirm",
     "subscription_request",
+    "subscription_request_process",
     "subscription_resubscribe",
     "subscription_send_confirmation",
+    "subscription_tasks_recover",
     "subscription_unsubscribe",
 ]

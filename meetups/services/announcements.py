@@ -1,23 +1,27 @@
 """
 Announcing a session to its series' subscribers: a preview, a test to one
 address, the announcement with its deliveries and sending task, a new run for
-what is still pending, and the reminders that are due.
+what is still pending, the reminders that are due, and the worker's recovery
+of runs whose worker died.
 """
 
 import logging
 import uuid
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 
-from meetups.enums import AnnouncementKind, DeliveryStatus
+from meetups.enums import AnnouncementKind, AnnouncementStatus, DeliveryStatus
 from meetups.identifiers import normalize_email
 from meetups.mailing.content import EmailContent, announcement_content, announcement_subject
 from meetups.mailing.mime import AnnouncementMailing, calendar_attachment
 from meetups.models import Announcement, Delivery, Series, Session
 from meetups.tasks import send_announcement
+from portal.worker import abandon, keeps_task_rows, task_rows
 
 logger = logging.getLogger(__name__)
 
@@ -147,3 +151,77 @@ def reminders_send_due(*, now: datetime | None = None) -> list[Announcement]:
             except IntegrityError:
                 logger.info("The %s was reminded of by another run meanwhile.", session)
     return created
+
+
+def _sending_runs(announcement_id: int):
+    """The task rows of runs of one announcement that are waiting or running."""
+    return task_rows(
+        send_announcement, statuses=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).filter(args_kwargs__args__0=announcement_id)
+
+
+def _run_may_be_alive(row, announcement: Announcement | None, *, now: datetime) -> bool:
+    """
+    Whether a RUNNING row's run may still be at work: it holds the announcement's
+    lease (runs renew it while they work, under their own token), or it started
+    so recently that it may still be taking it.
+    """
+    lease = timedelta(seconds=settings.ANNOUNCEMENT_LEASE_SECONDS)
+    token = row.args_kwargs["args"][1]
+    holds_lease = (
+        announcement is not None
+        and announcement.lease_owner == token
+        and announcement.lease_expires_at is not None
+        and announcement.lease_expires_at > now
+    )
+    return holds_lease or row.started_at > now - lease
+
+
+def announcement_runs_recover(*, now: datetime | None = None) -> list[Announcement]:
+    """
+    The worker's chore for announcements (see `meetups.worker`): close the task
+    rows of sending runs whose worker died, and queue a new run for every
+    announcement still sending that has no run left to continue it (its worker
+    died between taking the task and handing it on). Returns those announcements.
+    """
+    if not keeps_task_rows(send_announcement):
+        return []
+    now = now or timezone.now()
+    running = list(task_rows(send_announcement, statuses=[TaskResultStatus.RUNNING]))
+    announcements = Announcement.objects.in_bulk({row.args_kwargs["args"][0] for row in running})
+    for row in running:
+        announcement = announcements.get(row.args_kwargs["args"][0])
+        if not _run_may_be_alive(row, announcement, now=now):
+            abandon(row, reason="its worker stopped before the run ended; another run continues")
+
+    resumed = []
+    for announcement_id in Announcement.objects.filter(
+        status=AnnouncementStatus.SENDING
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            # Runs change the token under this lock: what is read here stays true.
+            announcement = Announcement.objects.select_for_update().get(pk=announcement_id)
+            if announcement.status != AnnouncementStatus.SENDING or (
+                announcement.lease_expires_at and announcement.lease_expires_at > now
+            ):
+                continue
+            token = str(announcement.run_token)
+            if any(
+                row.args_kwargs["args"][1] == token
+                and (
+                    row.status == TaskResultStatus.READY
+                    or _run_may_be_alive(row, announcement, now=now)
+                )
+                for row in _sending_runs(announcement.pk)
+            ):
+                continue
+            announcement.run_token = uuid.uuid4()
+            announcement.save(update_fields=["run_token"])
+            send_announcement.enqueue(announcement.pk, str(announcement.run_token))
+        logger.warning(
+            "%s had no run left to continue it (its worker died); queued a new one.",
+            announcement,
+            extra={"announcement": announcement.pk},
+        )
+        resumed.append(announcement)
+    return resumed

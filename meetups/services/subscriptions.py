@@ -1,16 +1,25 @@
 """
 Subscribing by email to a series: the request (double opt-in, rate limits),
 its confirmation email and link, unsubscribing and subscribing again.
+
+A subscribe request is answered before anything about the address is looked
+up: the web counts the client's requests and queues the request, the same
+work whether the address is new, pending, confirmed or unsubscribed, so
+neither the answer nor its timing tells them apart. The worker does the rest
+(`subscription_request_process`): the subscription, the resend guard, the
+per-address limit and the confirmation email.
 """
 
 import enum
 import hashlib
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from meetups.enums import DeliveryStatus, SubscriptionStatus
@@ -18,11 +27,12 @@ from meetups.identifiers import normalize_email
 from meetups.mailing import tokens
 from meetups.mailing.mime import confirmation_message
 from meetups.models import Delivery, Series, Subscription
-from meetups.tasks import send_confirmation
+from meetups.tasks import process_subscription_request, send_confirmation
+from portal.worker import abandon, keeps_task_rows, task_rows
 
 # A pending address gets another confirmation email only after this long.
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=15)
-# Rate limits, counted in the shared cache so that every app server agrees.
+# Rate limits, counted in the shared cache so that every app server and worker agrees.
 SUBSCRIBE_REQUESTS_PER_IP = 20
 SUBSCRIBE_IP_WINDOW = timedelta(hours=1)
 CONFIRMATIONS_PER_ADDRESS = 3
@@ -32,6 +42,7 @@ CONFIRMATIONS_ADDRESS_WINDOW = timedelta(days=1)
 class SubscribeOutcome(enum.StrEnum):
     """What a subscribe request did. The visitor sees the same page whatever it is."""
 
+    QUEUED = "queued for the worker"
     CONFIRMATION_QUEUED = "confirmation queued"
     ALREADY_CONFIRMED = "already confirmed"
     RECENTLY_SENT = "a confirmation was sent recently"
@@ -57,18 +68,23 @@ def _within_limit(key: str, *, limit: int, window: timedelta) -> bool:
 
 
 def _address_key(email: str) -> str:
-    # Addresses are kept out of the cache; a digest is enough to count them.
-    return "meetups:confirmations:" + hashlib.sha256(email.encode()).hexdigest()
+    """
+    The per-address counter's key. One mailbox, however it is spelled: case-folded
+    (“Ada@x.org” and “ada@x.org” count together, though each is stored as given).
+    Addresses are kept out of the cache; a digest is enough to count them.
+    """
+    mailbox = normalize_email(email).casefold()
+    return "meetups:confirmations:" + hashlib.sha256(mailbox.encode()).hexdigest()
 
 
 def subscription_request(
     *, series: Series, email: str, client_ip: str, now: datetime | None = None
 ) -> SubscribeOutcome:
     """
-    Ask for `email` to follow `series`: one subscription per address and series,
-    and a confirmation email (double opt-in) unless the address is confirmed
-    already, one was sent recently, or a rate limit says no. Any number of
-    identical requests at the same moment make one subscription and one email.
+    Ask for `email` to follow `series`. What the web does, the same for every
+    address: count the client's requests and queue the request for the worker
+    (`subscription_request_process`). Returns QUEUED, or what was done when the
+    task backend runs tasks at once (as in tests).
     """
     if not _within_limit(
         f"meetups:subscribe:ip:{client_ip}",
@@ -76,6 +92,25 @@ def subscription_request(
         window=SUBSCRIBE_IP_WINDOW,
     ):
         return SubscribeOutcome.IP_LIMITED
+    now = now or timezone.now()
+    result = process_subscription_request.enqueue(
+        series.pk, normalize_email(email), now.isoformat()
+    )
+    if result.status == TaskResultStatus.SUCCESSFUL and result.return_value != "gone":
+        return SubscribeOutcome(result.return_value)
+    return SubscribeOutcome.QUEUED
+
+
+def subscription_request_process(
+    *, series: Series, email: str, now: datetime | None = None
+) -> SubscribeOutcome:
+    """
+    The worker's part of a subscribe request made at `now`: one subscription per
+    address and series, and a confirmation email (double opt-in) unless the
+    address is confirmed already, one was sent recently, or it had its share of
+    confirmations today. Any number of identical requests at the same moment make
+    one subscription and one email; running one request again sends nothing more.
+    """
     now = now or timezone.now()
     email = normalize_email(email)
     try:
@@ -215,3 +250,28 @@ def subscription_resubscribe(
         )
         subscription.refresh_from_db()
     return subscription
+
+
+def subscription_tasks_recover(*, now: datetime | None = None) -> int:
+    """
+    The worker's chore for subscribe requests and confirmation emails (see
+    `meetups.worker`): a task still RUNNING a lease after it started (they take
+    seconds) lost its worker. Close its row and queue it again: a request runs
+    again harmlessly, a confirmation may reach the address twice. Returns how
+    many were queued again.
+    """
+    now = now or timezone.now()
+    started_before = now - timedelta(seconds=settings.ANNOUNCEMENT_LEASE_SECONDS)
+    again = 0
+    for task in (process_subscription_request, send_confirmation):
+        if not keeps_task_rows(task):
+            continue
+        stale = task_rows(task, statuses=[TaskResultStatus.RUNNING]).filter(
+            started_at__lt=started_before
+        )
+        for row in stale:
+            with transaction.atomic():
+                if abandon(row, reason="its worker stopped before it ended; queued again"):
+                    task.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+                    again += 1
+    return again

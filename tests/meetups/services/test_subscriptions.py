@@ -201,6 +201,61 @@ def test_at_most_a_few_confirmations_per_address_per_day(series, make_series):
     assert len(mail.outbox) == 3
 
 
+def test_the_address_limit_counts_one_mailbox_however_it_is_spelled(series, make_series):
+    others = [make_series(name=f"Club {n}", slug=f"club-y{n}") for n in range(4)]
+    spellings = ["Ada@example.org", "ada@example.org", "ADA@Example.org", "aDa@example.org"]
+    outcomes = [
+        services.subscription_request(series=club, email=email, client_ip=f"10.0.1.{n}")
+        for n, (club, email) in enumerate(
+            zip([series, *others], [*spellings, "ada@EXAMPLE.org"], strict=True)
+        )
+    ]
+    assert (
+        outcomes
+        == [services.SubscribeOutcome.CONFIRMATION_QUEUED] * 3
+        + [services.SubscribeOutcome.ADDRESS_LIMITED] * 2
+    )
+    assert len(mail.outbox) == 3
+    # Each kept as it was typed (the domain in lower case).
+    assert sorted(Subscription.objects.values_list("email", flat=True)) == sorted(
+        ["Ada@example.org", "ada@example.org", "ADA@example.org", "aDa@example.org"]
+        + ["ada@example.org"]
+    )
+
+
+def test_the_web_does_the_same_work_for_every_kind_of_address(
+    client, settings, series, make_subscription, django_assert_num_queries
+):
+    """
+    Nothing about the address is looked up while the visitor waits: the same
+    queries (the series, then the request queued for the worker) and the same
+    bytes, whatever the address. Timing figures: `manage.py bench_subscribe`.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    make_subscription("pending@example.org", status=SubscriptionStatus.PENDING)
+    make_subscription("confirmed@example.org", status=SubscriptionStatus.CONFIRMED)
+    make_subscription(
+        "left@example.org", status=SubscriptionStatus.UNSUBSCRIBED, unsubscribed_at=timezone.now()
+    )
+    answers = {}
+    for email in [
+        "new@example.org",
+        "pending@example.org",
+        "confirmed@example.org",
+        "left@example.org",
+    ]:
+        with django_assert_num_queries(2):
+            answers[email] = _subscribe(client, series, email).serialize()
+    assert len(set(answers.values())) == 1, answers
+    assert answers["new@example.org"].startswith(b"Content-Type: text/html; charset=utf-8\r\n")
+    assert f"Location: /club/{series.slug}/subscribe/sent/".encode() in answers["new@example.org"]
+    queued = DBTaskResult.objects.filter(task_path="meetups.tasks.process_subscription_request")
+    assert sorted(row.args_kwargs["args"][1] for row in queued) == sorted(answers)
+    assert not mail.outbox  # the worker sends, later
+
+
 def test_requests_per_client_address_are_limited_and_the_answer_does_not_change(client, series):
     limit = subscriptions.SUBSCRIBE_REQUESTS_PER_IP
     answers = {
