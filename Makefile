@@ -49,12 +49,19 @@ setup: install
 	$(MANAGE) setup_site
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
-# The web server and the background worker side by side; Ctrl-C stops both.
+# The web server and the background worker side by side; Ctrl-C stops both. A worker
+# that exits anyway (killed, crashed) is started again a second later, as a process
+# supervisor would.
 run: export DEBUG ?= true
 run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
-	@$(MANAGE) db_worker --queue-name '*' & worker=$$!; \
+	@( trap 'kill $$child 2>/dev/null; wait $$child 2>/dev/null; exit 0' TERM; \
+	  while true; do \
+	    $(MANAGE) run_worker & child=$$!; wait $$child; status=$$?; \
+	    sleep 1 & wait $$!; \
+	    echo "The worker exited (status $$status); starting it again." >&2; \
+	  done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(MANAGE) runserver --skip-checks $(HOST):$(PORT)
 

@@ -1,18 +1,47 @@
 """
 Sending an announcement: the body of the background task.
 
+The delivery guarantee. Every subscriber who is confirmed when an announcement
+is sent gets it, and nobody is skipped: a delivery is marked sent only after
+the mail server has accepted it (its 250 after DATA). A message goes out twice
+only when a run is cut off between that 250 and the record of it, or when the
+250 never arrives:
+
+- the worker process dies (killed, machine lost) with a message in flight:
+  at most that one message, once per death;
+- the connection to the mail server breaks after the message was handed over
+  but before the server's 250 came back (a cut, a time-out): the server may
+  have kept it, and it is sent again later.
+
+A lost database connection sends nothing twice: the run remembers the message
+the server accepted and records it on a fresh connection. Each copy of a
+message carries the same Message-ID, derived from its delivery row
+(`message_id()`), so mail clients and many servers drop a second copy.
+
+Who is to blame for a failure decides what is counted:
+
+- The server's reply about one message (to RCPT or DATA) is that delivery's: a
+  5xx fails it at once, a 4xx is retried later with growing delays, and fails
+  after ANNOUNCEMENT_MAX_ATTEMPTS. A connection lost (or closed with a 421)
+  while a message was being handed over counts as one attempt of that
+  message, which may have caused it; the run goes on over a new connection.
+- A server that cannot take any message (unreachable, a failed greeting, TLS
+  or login, a temporary refusal of the sender) is nobody's delivery's fault:
+  the run stops, and the announcement tries again later, the wait doubling
+  with each outage in a row (from ANNOUNCEMENT_RETRY_SECONDS, at most two
+  hours). The outage is counted once for the run, in the next run's
+  `outages`; no delivery's attempts change, so an outage of any length fails
+  nobody.
+
 A run claims the announcement with a lease (renewed while it works), sends
 every due pending delivery over one reused SMTP connection, and marks each one
-sent as soon as the server has accepted it. A worker killed in the middle thus
-leaves at most the message in flight unmarked; it is sent again, nothing else.
-
-Temporary failures (4xx replies, a dropped connection, a server out of reach)
-are retried later with growing delays; permanent ones (5xx) are recorded and
-not retried. Before it sends anything a run queues its successor for the
-moment its lease would run out: if the worker dies, that successor takes over;
-if the run ends normally, it hands over to the right next run (a retry, or
-none) and the earlier successor stops at once, because only the run holding
-the announcement's current `run_token` may continue.
+sent as soon as the server has accepted it. Before it sends anything a run
+queues its successor for the moment its lease would run out: if the worker
+dies, that successor takes over; if the run ends normally, it hands over to
+the right next run (a retry, or none) and the earlier successor stops at once,
+because only the run holding the announcement's current `run_token` may
+continue. A run whose task row was lost with its worker is noticed by the
+worker's chore (`announcement_runs_recover`), which queues a new one.
 """
 
 import logging
@@ -20,11 +49,13 @@ import smtplib
 import time
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import transaction
+from django.core.mail.utils import DNS_NAME
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Min
 from django.utils import timezone
 
@@ -38,6 +69,8 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 LONGEST_RETRY_DELAY = timedelta(hours=2)
+# What a lost or broken database connection raises; a run recovers from them.
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
 def lease_duration() -> timedelta:
@@ -48,6 +81,19 @@ def retry_delay(attempts: int) -> timedelta:
     """The wait after the `attempts`-th temporary failure: the first delay, doubled each time."""
     delay = timedelta(seconds=settings.ANNOUNCEMENT_RETRY_SECONDS) * 2 ** max(attempts - 1, 0)
     return min(delay, LONGEST_RETRY_DELAY)
+
+
+def message_id(*, announcement: Announcement, delivery_id: int) -> str:
+    """
+    The Message-ID of one delivery, the same each time it is sent: a copy sent
+    again is recognisably the same message. The announcement's creation time
+    keeps it unique even if a database were started afresh and ids reused; the
+    site's host (not the sending machine's) keeps it the same whichever worker
+    sends it.
+    """
+    host = urlsplit(settings.SITE_URL).hostname or DNS_NAME.get_fqdn()
+    created = announcement.created_at.astimezone(UTC).strftime("%Y%m%d%H%M%S%f")
+    return f"<delivery-{delivery_id}.announcement-{announcement.pk}.{created}@{host}>"
 
 
 @dataclass
@@ -66,49 +112,72 @@ class SendError:
     reason: str
     connection_lost: bool = False
     unexpected: bool = False
+    # The server takes no message now: a pause for the whole run, nobody's attempt.
+    server_unavailable: bool = False
 
 
 class ServerUnreachable(Exception):
-    """No connection to the mail server could be opened."""
+    """No connection to the mail server could be opened, or it refused to start a session."""
+
+
+class ServerUnavailable(Exception):
+    """The mail server cannot take any message now: the run stops and comes back later."""
+
+
+def _text(reply) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
 def classify(error: Exception) -> SendError:
-    """Whether an error sending one message is worth retrying, and what to record."""
+    """Whether an error sending one message is worth retrying, whose it is, and what to record."""
     match error:
+        case ServerUnreachable():
+            return SendError(
+                True, f"mail server unreachable: {error}", True, server_unavailable=True
+            )
         case smtplib.SMTPRecipientsRefused():
             # One recipient per message: its own reply decides.
             code, reply = next(iter(error.recipients.values()))
-            text = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
-            return SendError(temporary=code < 500, reason=f"{code} {text}")
+            return SendError(
+                temporary=code < 500, reason=f"{code} {_text(reply)}", connection_lost=code == 421
+            )
         case smtplib.SMTPServerDisconnected():
             return SendError(True, f"connection lost: {error}", connection_lost=True)
+        case smtplib.SMTPSenderRefused() if error.smtp_code < 500:
+            # MAIL FROM comes before the recipient is named: a refusal there is about the
+            # sender, so about every message alike.
+            return SendError(
+                True,
+                f"{error.smtp_code} {_text(error.smtp_error)}",
+                connection_lost=error.smtp_code == 421,
+                server_unavailable=True,
+            )
         case smtplib.SMTPResponseException():
-            text = error.smtp_error
-            text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
-            # 421: the server closes the connection after saying so.
+            # 421: the server closes the connection after saying so. Said about one
+            # message, it counts as that message's attempt like a connection lost with it
+            # (a server that says it about one address every time must not stall the rest).
             return SendError(
                 temporary=error.smtp_code < 500,
-                reason=f"{error.smtp_code} {text}",
+                reason=f"{error.smtp_code} {_text(error.smtp_error)}",
                 connection_lost=error.smtp_code == 421,
             )
         case smtplib.SMTPException() | OSError():
-            # Time-outs, resets, refused connections and other trouble on the way.
+            # Time-outs, resets and other trouble on the way.
             return SendError(True, f"{type(error).__name__}: {error}", connection_lost=True)
         case ValueError():
             # An address the mail library refuses (e.g. a line break in it) stays refused.
             return SendError(False, f"invalid address: {error}")
-        case ServerUnreachable():
-            return SendError(True, f"mail server unreachable: {error.__cause__}", True)
     return SendError(True, f"{type(error).__name__}: {error}", True, unexpected=True)
 
 
 # --- the run's claim on the announcement --------------------------------------------------
 
 
-def _schedule(announcement: Announcement, *, at: datetime) -> None:
+def _schedule(announcement: Announcement, *, at: datetime, outages: int = 0) -> None:
     """
     Make a new run, starting at `at`, the only one allowed to continue (the caller
-    saves `run_token` in the same transaction).
+    saves `run_token` in the same transaction). `outages`: how many runs in a row
+    found the mail server unavailable.
     """
     announcement.run_token = uuid.uuid4()
     if not send_announcement.get_backend().supports_defer:
@@ -116,10 +185,13 @@ def _schedule(announcement: Announcement, *, at: datetime) -> None:
         # inside this run; the organizer's "resume" or the next run picks it up instead.
         logger.info("Task backend cannot run later; %s waits to be resumed.", announcement)
         return
-    send_announcement.using(run_after=at).enqueue(announcement.pk, str(announcement.run_token))
+    send_announcement.using(run_after=at).enqueue(
+        announcement.pk, str(announcement.run_token), outages=outages
+    )
 
 
-def _acquire(announcement_id: int, run_token: str, owner: str) -> str:
+def _acquire(announcement_id: int, run_token: str, *, outages: int) -> str:
+    """Take the lease, its holder named by this run's token (the worker's chore reads it)."""
     now = timezone.now()
     with transaction.atomic():
         announcement = Announcement.objects.select_for_update().filter(pk=announcement_id).first()
@@ -131,13 +203,19 @@ def _acquire(announcement_id: int, run_token: str, owner: str) -> str:
             return "superseded"
         if announcement.lease_expires_at and announcement.lease_expires_at > now:
             # Another worker is at it: look again when its lease would run out.
-            _schedule(announcement, at=announcement.lease_expires_at + timedelta(seconds=1))
+            _schedule(
+                announcement,
+                at=announcement.lease_expires_at + timedelta(seconds=1),
+                outages=outages,
+            )
             announcement.save(update_fields=["run_token"])
             return "busy"
-        announcement.lease_owner = owner
+        announcement.lease_owner = run_token
         announcement.lease_expires_at = now + lease_duration()
         # The successor that takes over should this worker die from here on.
-        _schedule(announcement, at=announcement.lease_expires_at + timedelta(seconds=1))
+        _schedule(
+            announcement, at=announcement.lease_expires_at + timedelta(seconds=1), outages=outages
+        )
         announcement.save(update_fields=["lease_owner", "lease_expires_at", "run_token"])
     return "acquired"
 
@@ -150,7 +228,9 @@ def _renew(announcement_id: int, owner: str) -> bool:
     )
 
 
-def _release(announcement_id: int, owner: str, *, not_before: datetime | None) -> None:
+def _release(
+    announcement_id: int, owner: str, *, not_before: datetime | None, outages: int
+) -> None:
     """Finish the announcement, or hand it to a run at its next retry time."""
     now = timezone.now()
     with transaction.atomic():
@@ -163,7 +243,8 @@ def _release(announcement_id: int, owner: str, *, not_before: datetime | None) -
         announcement.lease_owner = ""
         announcement.lease_expires_at = None
         if pending["count"]:
-            _schedule(announcement, at=max(pending["next_at"], not_before or now, now))
+            at = max(pending["next_at"], not_before or now, now)
+            _schedule(announcement, at=at, outages=outages)
         else:
             announcement.status = AnnouncementStatus.FINISHED
             announcement.finished_at = now
@@ -204,7 +285,11 @@ def _mark_failed(delivery_id: int, attempts: int, error: SendError) -> str:
 
 
 class _Connection:
-    """The mailer with one connection, opened on first use and again after it is lost."""
+    """
+    The mailer with one connection, opened on first use and again after it is
+    lost. Opening includes the greeting (EHLO), so that a server that refuses to
+    talk is found unreachable before any message is blamed for it.
+    """
 
     def __init__(self, report: RunReport):
         self.report = report
@@ -215,8 +300,11 @@ class _Connection:
             mailer = mailers.default
             try:
                 opened = mailer.open()
+                if mailer.connection is not None:
+                    mailer.connection.ehlo_or_helo_if_needed()
             except (smtplib.SMTPException, OSError) as error:
-                raise ServerUnreachable(str(error)) from error
+                self._close(mailer)
+                raise ServerUnreachable(f"{type(error).__name__}: {error}") from error
             if opened:
                 self.report.connections += 1
             self.mailer = mailer
@@ -224,15 +312,31 @@ class _Connection:
 
     def drop(self) -> None:
         if self.mailer is not None:
-            try:
-                self.mailer.close()
-            except Exception:  # noqa: BLE001 - it is being thrown away anyway
-                logger.debug("Closing a broken mail connection failed.", exc_info=True)
+            self._close(self.mailer)
             self.mailer = None
 
+    @staticmethod
+    def _close(mailer) -> None:
+        try:
+            mailer.close()
+        except Exception:  # noqa: BLE001 - it is being thrown away anyway
+            logger.debug("Closing a broken mail connection failed.", exc_info=True)
 
-def _send_due(announcement: Announcement, owner: str, report: RunReport) -> datetime | None:
-    """Send every due pending delivery once; return the earliest moment to try again, if any."""
+
+@dataclass
+class _InFlight:
+    """A delivery the mail server has accepted whose record is not written yet."""
+
+    accepted: int | None = None
+
+
+def _send_due(
+    announcement: Announcement, owner: str, report: RunReport, in_flight: _InFlight
+) -> None:
+    """
+    Send every due pending delivery once. Raises ServerUnavailable when the mail
+    server takes no message now.
+    """
     session = Session.objects.for_display().get(pk=announcement.session_id)
     series = session.series
     mailing = AnnouncementMailing(
@@ -245,7 +349,7 @@ def _send_due(announcement: Announcement, owner: str, report: RunReport) -> date
     started = timezone.now()
     renew_every = lease_duration().total_seconds() / 4
     last_renewal = time.monotonic()
-    connection = _Connection(report)
+    connection_ = _Connection(report)
     cursor = 0
     try:
         while True:
@@ -262,13 +366,13 @@ def _send_due(announcement: Announcement, owner: str, report: RunReport) -> date
                 ]
             )
             if not batch:
-                return None
+                return
             for delivery_id, attempts, address, subscription_status in batch:
                 cursor = delivery_id
                 if time.monotonic() - last_renewal > renew_every:
                     if not _renew(announcement.pk, owner):
                         report.result = "lease lost"
-                        return None
+                        return
                     last_renewal = time.monotonic()
                 if subscription_status != SubscriptionStatus.CONFIRMED:
                     Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
@@ -276,44 +380,92 @@ def _send_due(announcement: Announcement, owner: str, report: RunReport) -> date
                     )
                     report.skipped += 1
                     continue
+                message = mailing.message(
+                    address,
+                    message_id=message_id(announcement=announcement, delivery_id=delivery_id),
+                )
                 try:
-                    connection.send(mailing.message(address))
+                    connection_.send(message)
                 except Exception as exception:  # noqa: BLE001 - each kind is recorded below
                     error = classify(exception)
                     if error.unexpected:
                         logger.exception("Unexpected error sending delivery %s", delivery_id)
+                    if error.connection_lost:
+                        connection_.drop()
+                    if error.server_unavailable:
+                        # Nobody can be sent anything now: stop, and come back later.
+                        raise ServerUnavailable(error.reason) from exception
                     status = _mark_failed(delivery_id, attempts, error)
                     if status == DeliveryStatus.FAILED:
                         report.failed += 1
                     else:
                         report.deferred += 1
-                    if isinstance(exception, ServerUnreachable):
-                        # Nobody else can be reached either: stop, and come back later.
-                        report.result = "mail server unreachable"
-                        return timezone.now() + retry_delay(attempts + 1)
-                    if error.connection_lost:
-                        connection.drop()
                     continue
                 # Accepted by the server: record it before anything else can go wrong.
+                in_flight.accepted = delivery_id
                 _mark_sent(delivery_id)
+                in_flight.accepted = None
                 report.sent += 1
     finally:
-        connection.drop()
+        connection_.drop()
 
 
-def run(*, announcement_id: int, run_token: str) -> dict:
-    """One run of the sending task; returns what it did."""
-    owner = uuid.uuid4().hex
+def _reconnect(error: Exception) -> None:
+    """
+    After the database connection was lost: close it, so that the next query
+    opens a new one. Inside a transaction (not in the worker, which runs tasks
+    outside any) there is nothing safe to do but let the error out.
+    """
+    if connection.in_atomic_block:
+        raise error
+    connection.close()
+
+
+def run(*, announcement_id: int, run_token: str, outages: int = 0) -> dict:
+    """
+    One run of the sending task; returns what it did. `outages`: how many runs
+    before this one in a row found the mail server unavailable.
+    """
     report = RunReport()
-    outcome = _acquire(announcement_id, run_token, owner)
+    outcome = _acquire(announcement_id, run_token, outages=outages)
     if outcome != "acquired":
         report.result = outcome
         return asdict(report)
     not_before = None
+    outages_now = 0
+    in_flight = _InFlight()
     try:
         announcement = Announcement.objects.get(pk=announcement_id)
-        not_before = _send_due(announcement, owner, report)
+        _send_due(announcement, run_token, report, in_flight)
+    except ServerUnavailable as pause:
+        outages_now = outages + 1
+        not_before = timezone.now() + retry_delay(outages_now)
+        report.result = "mail server unavailable"
+        logger.warning(
+            "Announcement %s: the mail server takes no message (%s); outage %s in a row, "
+            "sending again in %s.",
+            announcement_id,
+            pause,
+            outages_now,
+            retry_delay(outages_now),
+            extra={"announcement": announcement_id},
+        )
+    except CONNECTION_ERRORS as error:
+        _reconnect(error)
+        report.result = "database connection lost"
+        logger.warning(
+            "Announcement %s: the database connection was lost (%s); handing over to a new run.",
+            announcement_id,
+            error,
+            extra={"announcement": announcement_id},
+        )
+        if in_flight.accepted is not None:
+            # The server has it: record it now rather than send it again.
+            _mark_sent(in_flight.accepted)
+            report.sent += 1
     finally:
-        _release(announcement_id, owner, not_before=not_before)
-    logger.info("Announcement %s: %s", announcement_id, report)
+        _release(announcement_id, run_token, not_before=not_before, outages=outages_now)
+    logger.info(
+        "Announcement %s: %s", announcement_id, report, extra={"announcement": announcement_id}
+    )
     return asdict(report)

@@ -198,7 +198,8 @@ class AnnouncementMailing:
         self.html_marker = f"html-body-{nonce}"
         self._templates: dict[str, list[bytes | str]] = {}
 
-    def message(self, to: str) -> PreparedEmail:
+    def message(self, to: str, *, message_id: str | None = None) -> PreparedEmail:
+        """One recipient's copy; `message_id` gives it a fixed Message-ID (a new one otherwise)."""
         message = _message(
             content=self.content,
             to=to,
@@ -206,6 +207,8 @@ class AnnouncementMailing:
             attachments=[self.calendar],
             cls=PreparedEmail,
         )
+        if message_id:
+            message.extra_headers["Message-ID"] = message_id
         message.mailing = self
         return message
 
@@ -263,7 +266,9 @@ class AnnouncementMailing:
         ((html, _mimetype),) = message.alternatives
         values = {
             self.to_marker: message.to[0].encode(),
-            self.message_id_marker: make_msgid(domain=DNS_NAME).encode(),
+            self.message_id_marker: (
+                message.extra_headers.get("Message-ID") or make_msgid(domain=DNS_NAME)
+            ).encode(),
             self.DATE: email.utils.format_datetime(datetime.now(UTC)).encode(),
             self.unsubscribe_marker: message.links[UNSUBSCRIBE_URL].encode(),
             self.text_marker: _quoted_printable(message.body, linesep),

@@ -1,5 +1,7 @@
 """The paper club's mail machinery: tasks run at once, and a real SMTP server."""
 
+import logging
+
 import pytest
 
 
@@ -14,23 +16,23 @@ def immediate_tasks(settings):
 def smtp_server(settings):
     """
     A real SMTP server (aiosmtpd) on a free loopback port, with MAILERS pointed at
-    it. `smtp_server.handler` holds what arrived and takes fault rules.
+    it. `smtp_server.handler` holds what arrived and takes fault rules;
+    `smtp_server.stop()` and `.start()` take it off the network and back (an outage).
     """
-    from aiosmtpd.controller import Controller
+    from tests.meetups.smtp import SmtpServer
 
-    from tests.meetups.smtp import SmtpSink, free_port
-
-    handler = SmtpSink()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+    # aiosmtpd logs every SMTP command at INFO: thousands of lines for a big announcement.
+    chatter = logging.getLogger("mail.log")
+    level = chatter.level
+    chatter.setLevel(logging.WARNING)
+    server = SmtpServer()
+    server.start()
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 10},
         }
     }
-    controller.handler = handler
-    controller.port = port
-    yield controller
-    controller.stop()
+    yield server
+    server.stop()
+    chatter.setLevel(level)

@@ -1,7 +1,9 @@
 """
 An aiosmtpd handler that keeps every message it accepts and can be told to
 misbehave: refuse a recipient with 4xx a few times, or with 5xx always, fail
-DATA with 4xx, or drop the connection in the middle of a message.
+DATA with 4xx, drop the connection in the middle of a message, or keep a
+message and drop the connection before saying so. `SmtpServer` runs it on a
+loopback port and can take it off the network and back (an outage).
 """
 
 import asyncio
@@ -22,22 +24,38 @@ class SmtpSink:
     def __init__(self, *, delay: float = 0.0):
         self.delay = delay
         self.lock = threading.Lock()
-        self.messages = []  # email.message.EmailMessage, in arrival order
+        self._arrived = []  # (raw bytes, envelope recipients), in arrival order
+        self._parsed = []
         self.connections = 0
         self.refuse_temporarily = Counter()  # address -> how many more 4xx replies at RCPT
         self.refuse_permanently = set()  # addresses always refused with 550
         self.fail_data_temporarily = Counter()  # address -> how many more 451 at DATA
         self.drop_connection_at = Counter()  # address -> how many more drops mid-DATA
+        # address -> how many more times to keep the message but hang up before the 250
+        self.drop_after_accepting = Counter()
+        # Called with each accepted message's number (1, 2, …), in the server's thread.
+        self.on_accept = None
 
     # --- what arrived ---
 
+    @property
+    def messages(self) -> list:
+        """Each message as an email.message.EmailMessage with its `envelope_to`, in arrival
+        order. Parsed when asked for, not while the server is busy receiving."""
+        with self.lock:
+            for raw, recipients in self._arrived[len(self._parsed) :]:
+                message = email.message_from_bytes(raw, policy=email.policy.default)
+                message.envelope_to = recipients
+                self._parsed.append(message)
+            return list(self._parsed)
+
     def recipients(self) -> list[str]:
         with self.lock:
-            return [address for message in self.messages for address in message.envelope_to]
+            return [address for _, recipients in self._arrived for address in recipients]
 
     def count(self) -> int:
         with self.lock:
-            return len(self.messages)
+            return len(self._arrived)
 
     # --- the SMTP conversation ---
 
@@ -75,9 +93,37 @@ class SmtpSink:
                     return "451 4.3.0 Temporary trouble, try later"
         if self.delay:
             await asyncio.sleep(self.delay)
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        # Keep the envelope recipients beside the parsed message.
-        message.envelope_to = list(envelope.rcpt_tos)
         with self.lock:
-            self.messages.append(message)
+            self._arrived.append((envelope.content, list(envelope.rcpt_tos)))
+            number = len(self._arrived)
+            hang_up = any(self.drop_after_accepting[a] > 0 for a in envelope.rcpt_tos)
+            for address in envelope.rcpt_tos:
+                if self.drop_after_accepting[address] > 0:
+                    self.drop_after_accepting[address] -= 1
+        if self.on_accept is not None:
+            self.on_accept(number)
+        if hang_up:
+            # Kept, but the client never hears so: it cannot tell this from a loss.
+            server.transport.close()
         return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """The sink on a fixed loopback port, which can be stopped and started again."""
+
+    def __init__(self, handler: SmtpSink | None = None):
+        self.handler = handler or SmtpSink()
+        self.port = free_port()
+        self._controller = None
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        # A stopped controller cannot start again; a new one takes the same port.
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None

@@ -1,6 +1,6 @@
 """
 Benchmark: announce a session to N confirmed subscribers through the real
-worker (`manage.py db_worker` in its own process) and a local SMTP sink.
+worker (`manage.py run_worker` in its own process) and a local SMTP sink.
 
 It never touches your database: the command starts itself again on a
 throwaway SQLite file in a temporary folder, and everything (the worker
@@ -168,9 +168,7 @@ class Command(BaseCommand):
             [
                 sys.executable,
                 "manage.py",
-                "db_worker",
-                "--queue-name",
-                "*",
+                "run_worker",
                 "--interval",
                 "0.1",
                 "--no-startup-delay",
@@ -188,7 +186,7 @@ class Command(BaseCommand):
             if worker.poll() is not None:
                 raise CommandError(f"The worker exited: {(folder / 'worker.log').read_text()}")
             self.stdout.write(
-                f"Announcing to {subscribers:,} confirmed subscribers through `db_worker` and a "
+                f"Announcing to {subscribers:,} confirmed subscribers through `run_worker` and a "
                 "local SMTP sink…"
             )
             started = time.perf_counter()

@@ -177,7 +177,7 @@ def test_retries_wait_longer_each_time(settings):
     assert retry_delay(30) == LONGEST_RETRY_DELAY
 
 
-def test_an_unreachable_server_loses_nothing(settings, session, make_subscription):
+def _unreachable(settings):
     from tests.meetups.smtp import free_port
 
     settings.MAILERS = {
@@ -186,21 +186,122 @@ def test_an_unreachable_server_loses_nothing(settings, session, make_subscriptio
             "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
         }
     }
+
+
+def test_an_unreachable_server_pauses_the_run_and_blames_no_delivery(
+    settings, session, make_subscription
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.ANNOUNCEMENT_RETRY_SECONDS = 60
+    _unreachable(settings)
     _subscribers(make_subscription, 5)
     announcement = announcement_create(session=session)  # queued in the database backend
     report = send_announcement.call(announcement.pk, str(announcement.run_token))
-    assert report["result"] == "mail server unreachable" and report["sent"] == 0
-    statuses = list(announcement.deliveries.values_list("status", "attempts"))
-    assert statuses == [(DeliveryStatus.PENDING, 1)] + [(DeliveryStatus.PENDING, 0)] * 4
+    assert report["result"] == "mail server unavailable" and report["sent"] == 0
+    # Nobody's attempt: the first delivery in line is as untouched as the others.
+    statuses = list(announcement.deliveries.values_list("status", "attempts", "last_error"))
+    assert statuses == [(DeliveryStatus.PENDING, 0, "")] * 5
     announcement.refresh_from_db()
     assert announcement.status == AnnouncementStatus.SENDING and not announcement.lease_owner
-    # The next run is queued for after the back-off, not at once.
-    from django_tasks_db.models import DBTaskResult
+    # The next run is queued for after the back-off, counting this outage.
+    (retry,) = DBTaskResult.objects.filter(
+        status="READY", args_kwargs__args__1=str(announcement.run_token)
+    )
+    assert retry.args_kwargs["kwargs"] == {"outages": 1}
+    assert timezone.now() + timedelta(seconds=50) < retry.run_after
+    assert retry.run_after < timezone.now() + timedelta(seconds=61)
 
-    next_run = DBTaskResult.objects.ready().filter(args_kwargs__args__1=str(announcement.run_token))
-    assert not next_run.exists()
-    scheduled = DBTaskResult.objects.filter(status="READY").order_by("-run_after").first()
-    assert scheduled.run_after > timezone.now() + timedelta(seconds=30)
+    # Each further outage in a row waits twice as long, and still blames nobody.
+    send_announcement.call(announcement.pk, str(announcement.run_token), outages=1)
+    announcement.refresh_from_db()
+    (retry,) = DBTaskResult.objects.filter(
+        status="READY", args_kwargs__args__1=str(announcement.run_token)
+    )
+    assert retry.args_kwargs["kwargs"] == {"outages": 2}
+    assert retry.run_after > timezone.now() + timedelta(seconds=110)
+    assert set(announcement.deliveries.values_list("attempts", flat=True)) == {0}
+
+
+def test_an_outage_longer_than_every_retry_fails_nobody(
+    immediate_tasks, smtp_server, session, make_subscription
+):
+    immediate_tasks.ANNOUNCEMENT_MAX_ATTEMPTS = 2
+    addresses = _subscribers(make_subscription, 3)
+    smtp_server.stop()
+    announcement = announcement_create(session=session)
+    # Far more outages than a delivery has attempts.
+    for _ in range(5):
+        assert announcement_resume(announcement=announcement)
+    assert not smtp_server.handler.messages
+    assert not announcement.deliveries.filter(status=DeliveryStatus.FAILED).exists()
+
+    smtp_server.start()
+    assert announcement_resume(announcement=announcement)
+    assert sorted(smtp_server.handler.recipients()) == sorted(addresses)
+    assert set(announcement.deliveries.values_list("status", "attempts")) == {
+        (DeliveryStatus.SENT, 1)
+    }
+
+
+def test_a_server_that_will_not_talk_or_refuses_the_sender_is_an_outage(
+    immediate_tasks, smtp_server, session, make_subscription
+):
+    """A 421 greeting reply, or a 4xx to MAIL FROM: no message is to blame."""
+    sink = smtp_server.handler
+    _subscribers(make_subscription, 3)
+
+    async def busy_ehlo(server, session_, envelope, hostname, responses):
+        return ["421 4.3.2 Too busy, come back later"]
+
+    async def busy_helo(server, session_, envelope, hostname):
+        return "421 4.3.2 Too busy, come back later"
+
+    sink.handle_EHLO, sink.handle_HELO = busy_ehlo, busy_helo
+    announcement = announcement_create(session=session)
+    assert not sink.messages
+    assert set(announcement.deliveries.values_list("attempts", flat=True)) == {0}
+
+    del sink.handle_EHLO, sink.handle_HELO
+
+    async def sender_refused(server, session_, envelope, address, mail_options):
+        return "451 4.3.0 Sender check unavailable"
+
+    sink.handle_MAIL = sender_refused
+    assert announcement_resume(announcement=announcement)
+    assert not sink.messages
+    assert set(announcement.deliveries.values_list("attempts", flat=True)) == {0}
+
+    del sink.handle_MAIL
+    assert announcement_resume(announcement=announcement)
+    assert len(sink.messages) == 3
+
+
+def test_a_message_kept_before_the_connection_dropped_is_resent_with_its_message_id(
+    immediate_tasks, smtp_server, session, make_subscription
+):
+    """The documented duplicate: the server kept it, but its 250 never arrived."""
+    immediate_tasks.ANNOUNCEMENT_RETRY_SECONDS = 0
+    _subscribers(make_subscription, 3)
+    sink = smtp_server.handler
+    sink.drop_after_accepting["reader1@example.org"] = 1
+
+    announcement = announcement_create(session=session)
+    delivery = announcement.deliveries.get(subscription__email="reader1@example.org")
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 1)
+    assert delivery.last_error.startswith("connection lost")
+    assert announcement_resume(announcement=announcement)
+
+    copies = [m for m in sink.messages if m["To"] == "reader1@example.org"]
+    assert len(copies) == 2
+    assert copies[0]["Message-ID"] == copies[1]["Message-ID"]
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 2)
+    # Each recipient's message has its own id, derived from the delivery and this site.
+    ids = {m["To"]: m["Message-ID"] for m in sink.messages}
+    assert len(set(ids.values())) == 3
+    assert ids["reader1@example.org"].startswith(f"<delivery-{delivery.pk}.")
+    assert ids["reader1@example.org"].endswith("@127.0.0.1>")
 
 
 def test_an_address_that_unsubscribes_while_queued_is_skipped(

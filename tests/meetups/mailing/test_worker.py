@@ -1,6 +1,8 @@
 """
-The real worker: `manage.py db_worker` as a separate process, against the test
-database and a real SMTP server, stopped in the middle and started again.
+The real worker: `manage.py run_worker` (django-tasks-db's `db_worker` loop,
+self-healing) as a separate process, against the test database and a real SMTP
+server: killed in the middle and started again, cut off from its database, and
+left without a mail server for longer than any delivery's retries.
 """
 
 import os
@@ -15,11 +17,14 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from meetups.enums import AnnouncementStatus, DeliveryStatus
-from meetups.models import Announcement
+from meetups.enums import AnnouncementStatus, DeliveryStatus, SubscriptionStatus
+from meetups.models import Announcement, Subscription
 from meetups.services import announcement_create
 
 ROOT = Path(__file__).resolve().parents[3]
+
+
+WORKER_APPLICATION_NAME = "portal-test-worker"
 
 
 def _database_url() -> str:
@@ -32,7 +37,9 @@ def _database_url() -> str:
         credentials += ":" + quote(db["PASSWORD"])
     host = db["HOST"] or "127.0.0.1"
     port = db["PORT"] or 5432
-    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
+    # Named, so that a test can cut exactly the worker's connections.
+    name = f"?application_name={WORKER_APPLICATION_NAME}"
+    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}{name}"
 
 
 def _wait_for(predicate, *, timeout: float, what: str):
@@ -47,23 +54,28 @@ def _wait_for(predicate, *, timeout: float, what: str):
 class Worker:
     def __init__(self, env: dict, log: Path):
         self.log = log
+        self.worker_id = log.stem
         self.process = subprocess.Popen(
             [
                 sys.executable,
                 "manage.py",
-                "db_worker",
-                "--queue-name",
-                "*",
+                "run_worker",
                 "--interval",
                 "0.2",
                 "--no-startup-delay",
                 "--no-reload",
+                "--worker-id",
+                self.worker_id,
             ],
             cwd=ROOT,
             env=env,
             stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
         )
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def kill(self) -> None:
         """SIGKILL: no chance to finish the message in hand or to clean up."""
@@ -80,7 +92,13 @@ class Worker:
 
 
 @pytest.fixture
-def start_worker(transactional_db, smtp_server, tmp_path):
+def worker_env():
+    """Settings of the worker process beyond the database and mail server; a test may add some."""
+    return {}
+
+
+@pytest.fixture
+def start_worker(transactional_db, smtp_server, tmp_path, worker_env):
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -89,6 +107,7 @@ def start_worker(transactional_db, smtp_server, tmp_path):
         "DEBUG": "false",
         "ANNOUNCEMENT_LEASE_SECONDS": "3",
         "ANNOUNCEMENT_RETRY_SECONDS": "1",
+        **worker_env,
     }
     workers = []
 
@@ -102,6 +121,12 @@ def start_worker(transactional_db, smtp_server, tmp_path):
         worker.stop()
     for worker in workers:
         print(f"--- {worker.log.name}\n{worker.log.read_text(errors='replace')[-4000:]}")
+
+
+def _running_tasks():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status="RUNNING")
 
 
 def _finished(announcement):
@@ -163,3 +188,150 @@ def test_a_worker_killed_mid_run_and_started_again_skips_nobody(
     duplicates = sum(count - 1 for count in delivered.values())
     assert duplicates <= 1  # at most the message in flight when the worker died
     assert set(announcement.deliveries.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    # The dead worker's task row does not stay RUNNING: the new worker closes it.
+    _wait_for(lambda: not _running_tasks().exists(), timeout=30, what="no task left RUNNING")
+    from django_tasks_db.models import DBTaskResult
+
+    (closed,) = [row for row in DBTaskResult.objects.all() if first.worker_id in row.worker_ids]
+    assert closed.status == "FAILED"
+    assert closed.exception_class_path == "portal.worker.WorkerLost"
+
+
+def _confirmed_subscribers(series, count: int) -> list[str]:
+    addresses = [f"reader{n}@example.org" for n in range(count)]
+    Subscription.objects.bulk_create(
+        Subscription(series=series, email=address, status=SubscriptionStatus.CONFIRMED)
+        for address in addresses
+    )
+    return addresses
+
+
+def _cut_worker_connections() -> int:
+    """What a database restart or fail-over does to the worker: its connections are gone."""
+    import psycopg
+
+    db = connection.settings_dict
+    with psycopg.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        autocommit=True,
+    ) as admin:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = %s",
+            [WORKER_APPLICATION_NAME],
+        ).fetchall()
+    return len(rows)
+
+
+def test_two_lost_database_connections_during_a_big_announcement_end_nothing(
+    start_worker, smtp_server, session, series
+):
+    """
+    One worker and no supervisor: the database drops the worker's connections
+    twice in the middle of an announcement to 2,000 subscribers. The same
+    process finishes it, each subscriber gets it once, and no task stays RUNNING.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "cutting a worker's database connection needs a database server (PostgreSQL's "
+            "pg_terminate_backend); SQLite is a file, with no connection to lose"
+        )
+    addresses = _confirmed_subscribers(series, 2000)
+    sink = smtp_server.handler
+    cuts = []
+
+    def cut_at(number):
+        # In the server's thread, before its 250: the worker hears "accepted" on a dead
+        # database connection, the moment where a message could be recorded twice or lost.
+        if number in (500, 1200):
+            cuts.append(_cut_worker_connections())
+
+    sink.on_accept = cut_at
+    worker = start_worker()
+    announcement = announcement_create(session=session)
+    _wait_for(_finished(announcement), timeout=120, what="the announcement to finish")
+
+    assert len(cuts) == 2 and all(cuts), cuts  # both cuts hit the worker's connections
+    assert worker.alive  # the same process, never restarted
+    delivered = Counter(sink.recipients())
+    assert delivered == dict.fromkeys(addresses, 1)
+    assert set(announcement.deliveries.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert not _running_tasks().exists()
+
+
+@pytest.fixture
+def short_retries(worker_env):
+    # Two tries per message, one second apart: any outage over a second outlasts them.
+    worker_env["ANNOUNCEMENT_MAX_ATTEMPTS"] = "2"
+
+
+def test_a_mail_server_outage_longer_than_any_retry_fails_no_delivery(
+    short_retries, start_worker, smtp_server, session, series
+):
+    """
+    Counted against the first delivery, the refused connections would have failed
+    it after its two tries; an outage is a pause for everybody instead.
+    """
+    addresses = _confirmed_subscribers(series, 20)
+    smtp_server.stop()
+    worker = start_worker()
+    announcement = announcement_create(session=session)
+    time.sleep(2.5)  # longer than a delivery's retries (one second between its two tries)
+    assert not announcement.deliveries.exclude(status=DeliveryStatus.PENDING).exists()
+    smtp_server.start()
+    _wait_for(_finished(announcement), timeout=60, what="the announcement to finish")
+
+    assert worker.alive
+    assert Counter(smtp_server.handler.recipients()) == dict.fromkeys(addresses, 1)
+    assert set(announcement.deliveries.values_list("status", "attempts")) == {
+        (DeliveryStatus.SENT, 1)
+    }
+
+
+def _tasks_left():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status__in=["READY", "RUNNING"])
+
+
+def test_a_connection_lost_while_a_task_finishes_is_recorded_and_the_worker_goes_on(
+    start_worker, smtp_server, series
+):
+    """
+    The cut lands between a confirmation email going out and its task's result
+    being written, the moment that ends django-tasks-db's own `db_worker`.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "cutting a worker's database connection needs a database server (PostgreSQL's "
+            "pg_terminate_backend); SQLite is a file, with no connection to lose"
+        )
+    from django_tasks_db.models import DBTaskResult
+
+    from meetups import services
+
+    sink = smtp_server.handler
+    cuts = []
+    sink.on_accept = lambda number: number == 1 and cuts.append(_cut_worker_connections())
+    worker = start_worker()
+
+    services.subscription_request(series=series, email="ada@example.org", client_ip="10.0.0.1")
+    _wait_for(lambda: sink.count() == 1, timeout=30, what="the first confirmation")
+    _wait_for(lambda: not _tasks_left().exists(), timeout=30, what="its task to be recorded")
+    # The same worker takes the next request.
+    services.subscription_request(series=series, email="grace@example.org", client_ip="10.0.0.2")
+    _wait_for(lambda: sink.count() == 2, timeout=30, what="the second confirmation")
+    _wait_for(lambda: not _tasks_left().exists(), timeout=30, what="its task to be recorded")
+
+    assert cuts and cuts[0] >= 1
+    assert worker.alive
+    assert sorted(sink.recipients()) == ["ada@example.org", "grace@example.org"]
+    # Recorded as they ended: sent, not failed and not left RUNNING.
+    assert set(DBTaskResult.objects.values_list("task_path", "status", "return_value")) == {
+        ("meetups.tasks.process_subscription_request", "SUCCESSFUL", "confirmation queued"),
+        ("meetups.tasks.send_confirmation", "SUCCESSFUL", "sent"),
+    }
