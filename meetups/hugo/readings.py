@@ -14,10 +14,10 @@ A link or reference is a reading when the post says so, by one of these rules
 - a link whose text is a whole formatted reference, or a formatted reference
   standing as its own paragraph or blockquote (its URL may follow on the next
   line): a reading;
+- a person's name linking to a site's front page: a homepage, not a reading;
 - a link listed or placed after an introduction that names the readings
   (“This time we read:”, “the following two articles:”, “Papers:”), or under a
   heading that does (“Reading”): a reading;
-- a person's name linking to a site's front page: a homepage, not a reading;
 - a link in a sentence that cites it in passing (“see”, “builds on”, “came up”):
   not a reading;
 - a link in a sentence that says it was read (“we read”, “we discussed”,
@@ -31,7 +31,9 @@ introduced lists) add readings from the text around it.
 """
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from meetups.citations import CitationError, read_citation
@@ -308,7 +310,7 @@ def _blocks(lines: list[str], hidden: set[int]) -> list[_Block]:
 
 def _last_sentence(text: str) -> str:
     """The last sentence of `text`, its links left out."""
-    masked = _masked(text)[0].rstrip(": ")
+    masked = _masked(text)[0].rstrip()
     return _SENTENCE_END.split(masked)[-1].replace("\x00", "").strip() if masked else ""
 
 
@@ -349,9 +351,14 @@ def _links(text: str) -> list[_Link]:
 
 
 def _mask(text: str, links: list[_Link]) -> str:
-    for link in links:
-        text = text[: link.start] + "\x00" * (link.end - link.start) + text[link.end :]
-    return text
+    """`text` with each of `links` blanked out (NUL characters, the same length)."""
+    parts, done = [], 0
+    for link in sorted(links, key=lambda link: link.start):
+        if link.start < done:
+            continue
+        parts += [text[done : link.start], "\x00" * (link.end - link.start)]
+        done = link.end
+    return "".join([*parts, text[done:]])
 
 
 def _masked(text: str) -> tuple[str, list[_Link]]:
@@ -359,14 +366,20 @@ def _masked(text: str) -> tuple[str, list[_Link]]:
     return _mask(text, links), links
 
 
+@lru_cache(maxsize=16)
+def _boundaries(masked: str, boundary: re.Pattern) -> tuple[list[int], list[int]]:
+    """(starts, ends) of the sentence or clause boundaries in `masked`, in order."""
+    matches = list(boundary.finditer(masked))
+    return [match.start() for match in matches], [match.end() for match in matches]
+
+
 def _around(masked: str, position: int, boundary: re.Pattern) -> str:
-    start = 0
-    for match in boundary.finditer(masked):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() > position:
-            return masked[start : match.start()]
-    return masked[start:]
+    """The sentence (or clause) of `masked` that holds `position`."""
+    starts, ends = _boundaries(masked, boundary)
+    before = bisect_right(ends, position)
+    after = bisect_right(starts, position)
+    start = ends[before - 1] if before else 0
+    return masked[start : starts[after]] if after < len(starts) else masked[start:]
 
 
 # --- judging ------------------------------------------------------------------------------
@@ -393,12 +406,12 @@ def _judge_link(link: _Link, *, text: str, masked: str, block: _Block, alone: bo
         return _Verdict(False, f"the sentence “{_short(sentence)}” names another time or list")
     if label and looks_like_reference(label):
         return _Verdict(True, "a link whose text is a whole reference", strong=True)
+    if label and _homepage(link.url, label):
+        return _Verdict(False, "a person's homepage")
     if block.intro and _READING_CUE.search(block.intro):
         return _Verdict(True, f"listed after “{_short(block.intro)}”", strong=True)
     if block.heading and _READING_HEADING.match(block.heading):
         return _Verdict(True, f"under the heading “{block.heading}”", strong=True)
-    if label and _homepage(link.url, label):
-        return _Verdict(False, "a person's homepage")
     if _PASSING_CUE.search(clause) or (
         not _READING_CUE.search(sentence) and _PASSING_CUE.search(sentence)
     ):
@@ -471,8 +484,14 @@ class PostReading:
     notes: list[str] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4)
+def _masked_prose(text: str) -> str:
+    return _masked(text)[0]
+
+
 def _marker_sentences(text: str, number: str) -> list[str]:
-    masked, _ = _masked(text)
+    """The clauses of `text` that cite the reference numbered `number`."""
+    masked = _masked_prose(text)
     clauses = []
     for match in re.finditer(rf"\\?\[{number}\\?\]", masked):
         clauses.append(_around(masked, match.start(), _CLAUSE_END))
@@ -679,11 +698,13 @@ def _key(reference: Reference) -> set[str]:
 def _unique(readings: list[Reference]) -> list[Reference]:
     """Each paper once, where it first appears; a later mention fills in what is missing."""
     kept: list[Reference] = []
+    by_key: dict[str, Reference] = {}
     for reference in readings:
         keys = _key(reference)
-        twin = next((other for other in kept if _key(other) & keys), None)
+        twin = next((by_key[key] for key in keys if key in by_key), None)
         if twin is None:
             kept.append(reference)
+            by_key.update(dict.fromkeys(keys, reference))
             continue
         for name in ("doi", "arxiv_id", "url", "pdf_url", "venue"):
             if not getattr(twin, name) and getattr(reference, name):
