@@ -99,8 +99,8 @@ bench-announce: export SECRET_KEY ?= bench-only-secret-key-never-used-in-product
 bench-announce: install
 	$(MANAGE) bench_announce --subscribers $(or $(SUBSCRIBERS),10000)
 
-# The citation reader over its corpus of 81 citations (MLA, APA, Chicago, Harvard, IEEE,
-# BibTeX, DOIs, arXiv ids, publisher links): fields right per style and per field, and
+# The citation reader over its corpus of 100 citations (MLA, APA, Chicago, Harvard, IEEE,
+# Vancouver, BibTeX, DOIs, arXiv ids, publisher links): fields right per style and per field, and
 # its speed. Then, when the importer's corpus of session posts is there, its recall and
 # precision. Offline; no database is touched.
 .PHONY: bench-citations

@@ -7,7 +7,8 @@ identifier fields (doi, eprint, url) left verbatim.
 
 In: `parse_bibtex(text)` reads pasted BibTeX into `ParsedPaper`s and a
 `BibtexProblem` per entry that cannot be used, named by its key. It never
-touches the database; `services.reading_list_import_bibtex` saves.
+touches the database (nor needs the models loaded): meetups.citations reads pasted
+BibTeX with it, and `services.papers_import_citations` saves.
 """
 
 import re

@@ -29,7 +29,13 @@ _LIST_MARKER = re.compile(r"^\s*(?:\[\d+\]|\(\d+\)|\d{1,3}[.)]\s|[-*•+]\s)\s*"
 _ITALICS = re.compile(
     r"<(?:i|em)>(.+?)</(?:i|em)>|(?<![\w*])\*{1,2}([^*]+?)\*{1,2}(?![\w*])|(?<!\w)_([^_]+?)_(?!\w)"
 )
-_QUOTED = re.compile(r"“([^”]{3,}?)”|\"([^\"]{3,}?)\"|``(.{3,}?)''|‘‘(.{3,}?)’’")
+_QUOTED = re.compile(
+    r"“([^”]{3,}?)”|``(.{3,}?)''|‘‘(.{3,}?)’’"
+    # Straight quotes may nest (“How the "rules" have changed”): a title ends with . , ? !
+    r"|\"(.{3,}?[.,?!])\"(?=\s|$)|\"([^\"]{3,}?)\""
+    # Harvard's single quotes; an apostrophe inside (“Amazon’s”) is followed by a letter.
+    r"|‘(.{3,}?)’(?=[,.;:]?(?:\s|$))"
+)
 _YEAR = r"(1[89]\d{2}|20\d{2})[a-z]?"
 # The year right after the authors, in the author-date styles.
 _YEAR_AFTER_AUTHORS = [
@@ -37,6 +43,11 @@ _YEAR_AFTER_AUTHORS = [
     re.compile(rf",\s*{_YEAR}(?:,\s*[A-Z][a-z]+(?:\s+\d{{1,2}})?)?\.\s+"),  # Harvard
     re.compile(rf"\.\s+{_YEAR}\.\s+"),  # Chicago author-date
 ]
+# Vancouver: “Lamport L, Shostak R, Pease M. Title. Venue. 1982;4(3):382-401.”
+_VANCOUVER_AUTHORS = re.compile(
+    r"^(?:[A-Z][\w'’\-]+ ){1,2}[A-Z]{1,3}(?:,\s+(?:[A-Z][\w'’\-]+ ){1,2}[A-Z]{1,3})*"
+    r"(?:,?\s+et al)?\.\s+"
+)
 _ANY_YEAR = re.compile(rf"(?<![\d./-]){_YEAR}(?![\d/-])")
 _ABBREVIATIONS = {
     "proc", "conf", "symp", "int", "intl", "trans", "j", "syst", "comput", "oper", "rev",
@@ -48,6 +59,7 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 _VENUE_ENDS = [
     re.compile(r",?\s+vol\.\s*\d", re.IGNORECASE),  # IEEE
+    re.compile(r"\s*\(\s*(?:vol|no)\.\s*\d", re.IGNORECASE),  # OSDI (Vol. 4, …)
     re.compile(r",?\s+\d+\s*\.\s*\d+\s*\("),  # MLA 41.6 (2007)
     re.compile(r",?\s+\d+\s*,\s*no\.\s*\d+"),  # Chicago 41, no. 6
     re.compile(r",?\s+\d+\s*\(\s*\d+(?:[-–]\d+)?\s*\)\s*(?:[,:]|$)"),  # APA 41(6),
@@ -61,7 +73,8 @@ _VENUE_ENDS = [
 ]
 _PUBLISHERS = re.compile(
     r"\b(?:press|o'reilly|o’reilly|addison[- ]wesley|wiley|prentice|morgan kaufmann|"
-    r"pearson|mcgraw|manning|no starch|pragmatic)\b",
+    r"pearson|mcgraw|manning|no starch|pragmatic|elsevier|springer(?:-verlag)?|publishing|"
+    r"publishers|books)\b",
     re.IGNORECASE,
 )
 _CONFERENCE_NAMES = re.compile(
@@ -196,6 +209,9 @@ def _read_rest(rest: str, citation: Citation):
     if 0 < stop < end:
         end = stop
     venue = _trim(rest[:end])
+    last = venue.rsplit(None, 1)[-1].lower() if venue else ""
+    if len(last) > 1 and last in _ABBREVIATIONS and rest[:end].rstrip(" ,;:–-").endswith("."):
+        venue += "."
     # Editors in front of a book's title: “In J. Smith (Ed.), Title”.
     venue = re.sub(r"^.*?\((?:eds?\.?|editors?)\)\s*,?\s*", "", venue, flags=re.IGNORECASE)
     if venue.lower() in ("arxiv", "arxiv preprint", "arxiv e-prints", "corr"):
@@ -241,6 +257,10 @@ def read_formatted(text: str) -> Citation:
         authors = body[: year_match.start()]
         citation.year = int(year_match.group(1))
         after = body[year_match.end() :]
+        stop = _sentence_end(after)
+        title, rest = (after[:stop], after[stop:]) if stop > 0 else (after, "")
+    elif vancouver := _VANCOUVER_AUTHORS.match(body):
+        authors, after = body[: vancouver.end()], body[vancouver.end() :]
         stop = _sentence_end(after)
         title, rest = (after[:stop], after[stop:]) if stop > 0 else (after, "")
     elif italics and (position := body.find(italics[0])) > 0:

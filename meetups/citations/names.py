@@ -50,8 +50,13 @@ def _is_surname(token: str) -> bool:
     return 1 < len(words) <= 3 and words[0].lower() in _PARTICLES
 
 
+_VANCOUVER = re.compile(r"^((?:[A-Z][\w'’\-]+ ){1,2})([A-Z]{1,3})\.?$")
+
+
 def _natural(token: str) -> str:
-    """A name already written given names first: spaces and initials tidied."""
+    """A name already written given names first (or Vancouver's “Lamport L”), tidied."""
+    if match := _VANCOUVER.match(token):
+        return f"{_initials(' '.join(match.group(2)))} {match.group(1).strip()}"
     words = token.split()
     if len(words) > 1:
         return f"{_initials(' '.join(words[:-1]))} {words[-1]}".replace(" .", ".")

@@ -1,7 +1,7 @@
 """
-The reader against a corpus of 81 citations of well-known papers, written the
+The reader against a corpus of 100 citations of well-known papers, written the
 ways people paste them (Google Scholar's MLA, APA, Chicago and Harvard, IEEE,
-BibTeX, bare DOIs, arXiv ids and links, publisher links), each with the fields
+Vancouver, BibTeX, bare DOIs, arXiv ids and links, publisher links), each with the fields
 a careful reader would take from it. `make bench-citations` prints the same
 figures per style and per field.
 """
