@@ -32,6 +32,7 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date, parse_http_date_safe
 
+from portal.metrics import record_page_cache
 from portal.pagecache.changes import clock
 from portal.pagecache.store import KEY_PREFIX, generation_store
 
@@ -75,7 +76,9 @@ class PageCacheMiddleware:
             logger.warning("The page cache is unavailable; rendering the page", exc_info=True)
             return self.get_response(request)
         if page is not None and page.expires_at > now:
+            record_page_cache(hit=True)
             return _answer(request, page.response(), page, now=now, state="hit")
+        record_page_cache(hit=False)
         try:
             page_clock = clock(generation, now=now)
         except Exception:
@@ -125,13 +128,10 @@ class CachedPage:
         else:
             last_modified = math.floor(started)
             response["Last-Modified"] = http_date(last_modified)
-            # The date of rendering has one-second steps: in the second the content last
-            # changed (`since`), a client may hold the page from before with this same
-            # date. Such a date does not match, and a page rendered in that second is
-            # kept only until it is over, so that the one rendered next dates itself.
+            # The date of rendering has one-second steps: a page rendered in the second
+            # the content last changed (`since`) has the date of the page from before.
+            # Such a date does not match (the ETag still does).
             not_modified_from = max(last_modified, math.ceil(page_clock.since))
-            if last_modified < page_clock.since:
-                expires_at = min(expires_at, math.floor(page_clock.since) + 2)
         return cls(
             status=response.status_code,
             headers=tuple(response.items()),
