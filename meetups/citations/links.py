@@ -87,7 +87,13 @@ def read_link(url: str, citation: Citation | None = None) -> Citation:
     """
     citation = citation if citation is not None else Citation(source=url)
     url = clean_url(url)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a malformed port raises here)
+    except ValueError:
+        # “https://[” is no address at all; the text is read without it.
+        citation.notes.append(f"“{url}” is not a valid link.")
+        return citation
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = unquote(parts.path)
     is_pdf = path.lower().endswith(".pdf") or "/pdf/" in path.lower() or "stamp.jsp" in path

@@ -55,6 +55,8 @@ def read_citation(text: str) -> Citation:
     if _BIBTEX_START.match(text):
         return _from_bibtex(text)
     identified = read_identifier(text)
+    if identified is not None and not identified.has_identifier:
+        raise CitationError("It is not a valid link, DOI or arXiv id.", identified)
     if identified is not None:
         if identified.url and not (identified.doi or identified.arxiv_id or identified.venue):
             identified.notes.append("Only the link is known: its title needs checking.")

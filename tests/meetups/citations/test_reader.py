@@ -1,6 +1,8 @@
 """What the citation reader takes from one citation and from a paste of many."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from meetups.citations import (
     MAX_PASTE_CHARACTERS,
@@ -153,3 +155,23 @@ def test_a_reference_and_its_link_on_the_next_line_are_one_citation():
 def test_a_paste_too_long_to_read_is_refused():
     with pytest.raises(CitationError, match="too long"):
         read_citations("x" * (MAX_PASTE_CHARACTERS + 1))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("abAB ,.;:()[]{}\"'“”‘’&-–/\\@=_*<>?#%\n0123456789")),
+        max_size=120,
+    )
+    | st.text(max_size=80)
+    | st.sampled_from(["https://[", "doi:10.1/", "arXiv:", "@article{", "RFC 0", "https://x/"])
+)
+def test_any_text_gives_a_citation_or_a_citation_error(text):
+    for item in read_citations(text):
+        assert isinstance(item, Citation | CitationError)
+    try:
+        citation = read_citation(text)
+    except CitationError as error:
+        assert error.message
+    else:
+        assert citation.title or citation.has_identifier
