@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from meetups.models import Paper
+from tests.helpers.metadata_server import stored
 
 
 @pytest.fixture
@@ -137,3 +138,27 @@ def test_with_csrf_checks_a_too_large_paste_gets_the_form_and_a_small_one_needs_
     assert Paper.objects.count() == 0
     sent = client.post(url, {"citations": reference, "csrfmiddlewaretoken": token})
     assert sent.status_code == 200 and Paper.objects.get().title == "Paxos made simple"
+
+
+def test_with_the_lookup_online_a_bare_doi_becomes_a_paper_and_an_unknown_doi_says_so(
+    staff_client, make_session, metadata_server
+):
+    doi = "10.1145/1323293.1294281"
+    metadata_server.answer(f"/crossref/works/{doi}", stored("crossref_dynamo.json"))
+    session = make_session(number=7)
+    url = f"/admin/meetups/session/{session.pk}/paste-citations/"
+    paste = (
+        f"https://doi.org/{doi}\n"
+        f"DeCandia, G., Hastorun, D., ... & Vogels, W. (2007). Dynamo: Amazon's highly "
+        f"available key-value store. ACM SIGOPS operating systems review, 41(6), 205-220. "
+        f"https://doi.org/{doi}\n"
+        "10.9999/no-such-paper\n"
+    )
+    html = staff_client.post(url, {"citations": paste}).content.decode()
+    paper = Paper.objects.get()
+    assert paper.title == "Dynamo: Amazon's highly available key-value store"
+    assert len(paper.author_list) == 9 and paper.year == 2007
+    assert "New in the library (1)" in html and "Already in the library, reused (1)" in html
+    assert "No paper has the DOI 10.9999/no-such-paper" in html
+    assert "lookup was not available" not in html
+    assert [entry.paper for entry in session.reading_list.all()] == [paper]
