@@ -265,8 +265,6 @@ def read_formatted(text: str) -> Citation:
         title, rest = (after[:stop], after[stop:]) if stop > 0 else (after, "")
     elif italics and (position := body.find(italics[0])) > 0:
         authors, title, rest = body[:position], italics[0], body[position + len(italics[0]) :]
-        if citation.kind == PaperKind.MISC and _PUBLISHERS.search(rest):
-            citation.kind = PaperKind.BOOK
     else:
         stop = _sentence_end(body)
         if stop > 0:
@@ -275,10 +273,12 @@ def read_formatted(text: str) -> Citation:
             title, rest = (after[:second], after[second:]) if second > 0 else (after, "")
         else:
             title = body
+        citation.notes.append(
+            "No quotes, italics or year after the authors: the title was taken to be the "
+            "second sentence; check it."
+        )
 
     citation.title = _trim(title.strip().rstrip(",")).strip('“”"')
-    if title.strip().endswith("?"):
-        citation.title += "?"
     citation.authors, cut_short = read_authors(authors)
     if cut_short:
         citation.notes.append(
