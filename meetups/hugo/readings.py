@@ -34,7 +34,6 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from meetups.citations import CitationError, read_citation
 from meetups.hugo.references import (
@@ -52,6 +51,7 @@ from meetups.hugo.references import (
     paragraphs,
     reference_entries,
     reference_region,
+    split_url,
     take_url,
     title_from_link,
     without_closing_rule,
@@ -65,7 +65,8 @@ _READING_CUE = re.compile(
     r"|went through|studied|picked|chose)|we(?:'ll| will| are going to|'re going to) "
     r"(?:read|discuss|cover)|this (?:time|week|month|session)|today|"
     r"(?:the|our|two|three|both) (?:papers?|articles?|readings?|chapters?|blog posts?)\b"
-    r"|(?:papers?|readings?|reading list)\s*:|the following|for a change)",
+    r"|(?:papers?|readings?|reading list)(?: (?:of|for) the \w+)?\s*:|the following"
+    r"|for a change)",
     re.IGNORECASE,
 )
 _PASSING_CUE = re.compile(
@@ -94,6 +95,8 @@ _GENERIC_LABEL = re.compile(
     r"|web|online|\[?\d{1,3}\]?)$",
     re.IGNORECASE,
 )
+# A link's text that names where the paper appeared, not the paper: “USENIX ATC 2010”.
+_VENUE_LABEL = re.compile(r"^(?:[A-Z][\w&+/-]*\s+){1,4}(?:'\d{2}|\d{4})$")
 _MATERIAL_HOSTS = {
     "youtube.com": "a recording",
     "youtu.be": "a recording",
@@ -135,7 +138,11 @@ _REFERENCE_SHAPES = (
     re.compile(_AUTHOR_START + r".{0,300}?\(\d{4}[a-z]?\)\.\s+\S"),
     re.compile(_AUTHOR_START + r".{0,300}?,? \d{4}[a-z]?\.\s+[A-Z]"),
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*_“\"(\[])")
+# A sentence ends at “. ” before a capital, unless the full stop ends “et al.” or “e.g.”.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\bal\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bvs\.)"
+    r"\s+(?=[A-Z*_“\"(\[])"
+)
 _CLAUSE_END = re.compile(r"[,;:()]|\s(?:and|but|which|while|whereas)\s")
 _EMPHASIS = "*_"
 _QUOTES = "\"“”'‘’"
@@ -150,8 +157,14 @@ def looks_like_reference(text: str) -> bool:
 
 
 def _names_something(label: str) -> bool:
+    """Whether a link's text may be a title: not “PDF”, “here”, an address or “OSDI 2006”."""
     label = _clean_label(label)
-    return bool(label) and not _GENERIC_LABEL.match(label) and not label.startswith(("http", "/"))
+    return (
+        bool(label)
+        and not _GENERIC_LABEL.match(label)
+        and not _VENUE_LABEL.match(label)
+        and not label.startswith(("http", "/"))
+    )
 
 
 def _take_link(reference: Reference, url: str) -> None:
@@ -207,7 +220,7 @@ def read_reference(text: str) -> Reference:
 
 def _material(url: str, label: str) -> str:
     """What the link points at when it is not a paper, or ""."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     host = (parts.hostname or "").lower()
     if parts.path.lower().endswith(".pdf"):
         return ""
@@ -224,7 +237,7 @@ def _material(url: str, label: str) -> str:
 
 
 def _homepage(url: str, label: str) -> bool:
-    parts = urlsplit(url)
+    parts = split_url(url)
     return (
         bool(parts.hostname) and bool(_PERSON.match(label)) and bool(_FRONT_PAGE.match(parts.path))
     )
@@ -447,7 +460,7 @@ def _reading_from_link(
         reference = Reference(title="")
         take_url(reference, link.url)
         rest = _clean_label(re.sub(r"[\x00()\[\]]+", " ", masked)).strip(" -–:,.")
-        if label and not _GENERIC_LABEL.match(label) and not label.startswith(("http", "/")):
+        if _names_something(label):
             reference.title = label
         elif looks_like_reference(_clean_label(masked.replace("\x00", " "))):
             found = read_reference(item)
@@ -521,11 +534,21 @@ _DEFINITION = re.compile(r"^[ \t]{0,3}\[([^\]\n]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+[\
 _REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\][ \t]?\[([^\]\n]*)\]")
 
 
-def _inline_link_definitions(lines: list[str], code: list[bool]) -> list[str]:
+_HTML_LINK = re.compile(
+    r"<a\s[^>\n]*?href\s*=\s*[\"']([^\"'\n]+)[\"'][^>\n]*>([^<\n]*)</a>", re.IGNORECASE
+)
+
+
+def _links_inline(lines: list[str], code: list[bool]) -> list[str]:
     """
-    `lines` with reference-style links (“[Title][log]” and “[log]: https://…” below)
-    written inline, and the definitions blanked: they are read like any other link.
+    `lines` with HTML links and reference-style links (“[Title][log]” and
+    “[log]: https://…” below) written as Markdown inline links, and the
+    definitions blanked: they are read like any other link.
     """
+    lines = [
+        line if flag else _HTML_LINK.sub(lambda m: f"[{m.group(2)}]({m.group(1)})", line)
+        for line, flag in zip(lines, code, strict=True)
+    ]
     targets = {}
     for line, flag in zip(lines, code, strict=True):
         if not flag and (match := _DEFINITION.match(line)):
@@ -548,7 +571,7 @@ def read_post(body: str) -> PostReading:
     """The post's readings in order, its write-up, and what was guessed on the way."""
     original = body.rstrip().split("\n")
     code = in_code(original)
-    lines = _inline_link_definitions(original, code)
+    lines = _links_inline(original, code)
     notes: list[str] = []
     readings: list[Reference] = []
     write_up = body
@@ -636,9 +659,7 @@ def _readings_in_text(
                 continue
             pending = None
             # The item's own text, without its bare links and links named “PDF”.
-            unnamed = [
-                link for link in links if _GENERIC_LABEL.match(_clean_label(link.label) or "1")
-            ]
+            unnamed = [link for link in links if not _names_something(link.label)]
             if looks_like_reference(_mask(item, unnamed).replace("\x00", " ")):
                 elsewhere = next(
                     (text for text in (block.heading, block.intro) if _ELSEWHERE_CUE.search(text)),

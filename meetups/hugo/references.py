@@ -8,7 +8,7 @@ or under a References heading.
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from meetups.enums import PaperKind
 from meetups.identifiers import normalize_arxiv_id, normalize_doi
@@ -55,6 +55,14 @@ _PAPER_HOSTS = (
 )
 
 
+def split_url(url: str) -> SplitResult:
+    """The parts of `url`; none for text that only looks like one (“//[”)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return SplitResult("", "", "", "", "")
+
+
 @dataclass
 class Reference:
     title: str
@@ -71,7 +79,7 @@ class Reference:
 
 
 def looks_like_paper(url: str) -> bool:
-    parts = urlsplit(url)
+    parts = split_url(url)
     host = (parts.hostname or "").lower()
     return parts.path.lower().endswith(".pdf") or any(
         host == known or host.endswith("." + known) for known in _PAPER_HOSTS
@@ -80,7 +88,7 @@ def looks_like_paper(url: str) -> bool:
 
 def take_url(reference: Reference, url: str) -> None:
     url = url.strip().rstrip(".,;")
-    parts = urlsplit(url)
+    parts = split_url(url)
     host = (parts.hostname or "").lower()
     acm_doi = re.match(r"^/doi/(?:abs/|pdf/|full/|fullHtml/)?(10\.\d{4,9}/.+)$", parts.path)
     if host.endswith("doi.org"):
@@ -150,9 +158,9 @@ def title_from_link(reference: Reference) -> str:
     if reference.doi:
         return f"DOI {reference.doi}"
     url = reference.pdf_url or reference.url
-    name = PurePosixPath(unquote(urlsplit(url).path)).stem
+    name = PurePosixPath(unquote(split_url(url).path)).stem
     words = " ".join(re.split(r"[-_+]+", name)).strip()
-    return words or urlsplit(url).hostname or url
+    return words or split_url(url).hostname or url
 
 
 def parse_reference(text: str) -> Reference:
