@@ -31,17 +31,28 @@ introduced lists) add readings from the text around it.
 """
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from meetups.citations import CitationError, read_citation
+from meetups.hugo.blocks import (
+    CLAUSE_END,
+    SENTENCE_END,
+    Block,
+    Link,
+    around,
+    clean_label,
+    links_in,
+    links_inline,
+    mask,
+    masked_text,
+    post_blocks,
+)
 from meetups.hugo.references import (
     BARE_URL,
     HEADING,
     MD_LINK,
     NUMBERED,
-    RULE,
     SITE_FILE,
     YEAR,
     Reference,
@@ -138,14 +149,6 @@ _REFERENCE_SHAPES = (
     re.compile(_AUTHOR_START + r".{0,300}?\(\d{4}[a-z]?\)\.\s+\S"),
     re.compile(_AUTHOR_START + r".{0,300}?,? \d{4}[a-z]?\.\s+[A-Z]"),
 )
-# A sentence ends at “. ” before a capital, unless the full stop ends “et al.” or “e.g.”.
-_SENTENCE_END = re.compile(
-    r"(?<=[.!?])(?<!\bal\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bvs\.)"
-    r"\s+(?=[A-Z*_“\"(\[])"
-)
-_CLAUSE_END = re.compile(r"[,;:()]|\s(?:and|but|which|while|whereas)\s")
-_EMPHASIS = "*_"
-_QUOTES = "\"“”'‘’"
 
 
 def looks_like_reference(text: str) -> bool:
@@ -158,7 +161,7 @@ def looks_like_reference(text: str) -> bool:
 
 def _names_something(label: str) -> bool:
     """Whether a link's text may be a title: not “PDF”, “here”, an address or “OSDI 2006”."""
-    label = _clean_label(label)
+    label = clean_label(label)
     return (
         bool(label)
         and not _GENERIC_LABEL.match(label)
@@ -243,158 +246,6 @@ def _homepage(url: str, label: str) -> bool:
     )
 
 
-def _clean_label(label: str) -> str:
-    label = " ".join(label.split())
-    while label and (label[0] in _EMPHASIS + _QUOTES and label[-1] in _EMPHASIS + _QUOTES):
-        label = label[1:-1].strip()
-    return label.rstrip(".,;")
-
-
-# --- the post as blocks -------------------------------------------------------------------
-
-
-_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
-
-
-@dataclass
-class _Block:
-    kind: str  # "heading", "rule", "list", "quote", "paragraph"
-    start: int
-    lines: list[str]
-    heading: str = ""  # the heading the block stands under
-    intro: str = ""  # what the block before it says, when that introduces it
-
-    def items(self) -> list[str]:
-        """The block's text: one string per list item, or the whole block."""
-        if self.kind == "quote":
-            return [" ".join(re.sub(r"^[ \t]*>[ \t]?", "", line) for line in self.lines)]
-        if self.kind != "list":
-            return [" ".join(line.strip() for line in self.lines)]
-        items: list[str] = []
-        for line in self.lines:
-            if _ITEM.match(line) or not items:
-                items.append(_ITEM.sub("", line).strip())
-            else:
-                items[-1] += " " + line.strip()
-        return items
-
-
-def _blocks(lines: list[str], hidden: set[int]) -> list[_Block]:
-    blocks: list[_Block] = []
-    current: _Block | None = None
-    for index, line in enumerate(lines):
-        if index in hidden or not line.strip():
-            current = None
-            continue
-        if HEADING.match(line):
-            blocks.append(_Block("heading", index, [line]))
-            current = None
-            continue
-        if RULE.match(line):
-            blocks.append(_Block("rule", index, [line]))
-            current = None
-            continue
-        kind = (
-            "list"
-            if _ITEM.match(line)
-            else "quote"
-            if line.lstrip().startswith(">")
-            else "paragraph"
-        )
-        if current is not None and (current.kind == kind or kind == "paragraph"):
-            current.lines.append(line)
-            continue
-        current = _Block(kind, index, [line])
-        blocks.append(current)
-    heading, previous = "", None
-    for block in blocks:
-        if block.kind == "heading":
-            heading = block.lines[0].strip().lstrip("#").strip().strip("*").strip()
-            previous = None
-            continue
-        block.heading = heading
-        if previous is not None and previous.kind in {"paragraph", "quote"}:
-            text = previous.items()[-1].strip()
-            if block.kind == "list" or text.endswith(":"):
-                block.intro = _last_sentence(text)
-        previous = block if block.kind != "rule" else None
-    return blocks
-
-
-def _last_sentence(text: str) -> str:
-    """The last sentence of `text`, its links left out."""
-    masked = _masked(text)[0].rstrip()
-    return _SENTENCE_END.split(masked)[-1].replace("\x00", "").strip() if masked else ""
-
-
-# --- links inside a text ------------------------------------------------------------------
-
-
-@dataclass
-class _Link:
-    label: str  # as written, "" for a bare URL
-    url: str
-    start: int
-    end: int
-    emphasized: bool = False  # *[Title](url)*, [*Title*](url), “[Title](url)”
-    marker: bool = False  # [Title](url) [1]
-
-
-def _links(text: str) -> list[_Link]:
-    found: list[_Link] = []
-    for match in MD_LINK.finditer(text):
-        label = match.group(1)
-        before = text[match.start() - 1] if match.start() else ""
-        after = text[match.end() : match.end() + 1]
-        emphasized = (
-            bool(before and after)
-            and before in _EMPHASIS + _QUOTES
-            and after in _EMPHASIS + _QUOTES
-        ) or (
-            len(label) > 2 and label[0] in _EMPHASIS + _QUOTES and label[-1] in _EMPHASIS + _QUOTES
-        )
-        marker = bool(re.match(r"[*_”\"]?\s*\\?\[\d{1,3}\\?\]", text[match.end() :]))
-        found.append(_Link(label, match.group(2), match.start(), match.end(), emphasized, marker))
-    masked = _mask(text, found)
-    for pattern in (BARE_URL, SITE_FILE):
-        for match in pattern.finditer(masked):
-            found.append(_Link("", match.group(1), match.start(), match.end()))
-        masked = _mask(masked, found)
-    return sorted(found, key=lambda link: link.start)
-
-
-def _mask(text: str, links: list[_Link]) -> str:
-    """`text` with each of `links` blanked out (NUL characters, the same length)."""
-    parts, done = [], 0
-    for link in sorted(links, key=lambda link: link.start):
-        if link.start < done:
-            continue
-        parts += [text[done : link.start], "\x00" * (link.end - link.start)]
-        done = link.end
-    return "".join([*parts, text[done:]])
-
-
-def _masked(text: str) -> tuple[str, list[_Link]]:
-    links = _links(text)
-    return _mask(text, links), links
-
-
-@lru_cache(maxsize=16)
-def _boundaries(masked: str, boundary: re.Pattern) -> tuple[list[int], list[int]]:
-    """(starts, ends) of the sentence or clause boundaries in `masked`, in order."""
-    matches = list(boundary.finditer(masked))
-    return [match.start() for match in matches], [match.end() for match in matches]
-
-
-def _around(masked: str, position: int, boundary: re.Pattern) -> str:
-    """The sentence (or clause) of `masked` that holds `position`."""
-    starts, ends = _boundaries(masked, boundary)
-    before = bisect_right(ends, position)
-    after = bisect_right(starts, position)
-    start = ends[before - 1] if before else 0
-    return masked[start : starts[after]] if after < len(starts) else masked[start:]
-
-
 # --- judging ------------------------------------------------------------------------------
 
 
@@ -405,10 +256,10 @@ class _Verdict:
     strong: bool = False  # holds even beside a reference list
 
 
-def _judge_link(link: _Link, *, text: str, masked: str, block: _Block, alone: bool) -> _Verdict:
-    label = _clean_label(link.label)
-    sentence = _around(masked, link.start, _SENTENCE_END)
-    clause = _around(masked, link.start, _CLAUSE_END)
+def _judge_link(link: Link, *, text: str, masked: str, block: Block, alone: bool) -> _Verdict:
+    label = clean_label(link.label)
+    sentence = around(masked, link.start, SENTENCE_END)
+    clause = around(masked, link.start, CLAUSE_END)
     if block.heading and _ELSEWHERE_CUE.search(block.heading):
         return _Verdict(False, f"under the heading “{block.heading}”")
     if block.intro and _ELSEWHERE_CUE.search(block.intro):
@@ -444,25 +295,23 @@ def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57].rstrip() + "…"
 
 
-def _reading_from_link(
-    link: _Link, *, item: str, masked: str, why: str, in_list: bool
-) -> Reference:
+def _reading_from_link(link: Link, *, item: str, masked: str, why: str, in_list: bool) -> Reference:
     """
     The reading a link names. Its title is the link's text, unless that names no
     title (“PDF”, “this one”): then the reference, the title in quotes or italics,
     or the other words of the list item around the link; else a guess from the link.
     """
-    label = _clean_label(link.label)
+    label = clean_label(link.label)
     if label and looks_like_reference(label):
         reference = read_reference(label)
         take_url(reference, link.url)
     else:
         reference = Reference(title="")
         take_url(reference, link.url)
-        rest = _clean_label(re.sub(r"[\x00()\[\]]+", " ", masked)).strip(" -–:,.")
+        rest = clean_label(re.sub(r"[\x00()\[\]]+", " ", masked)).strip(" -–:,.")
         if _names_something(label):
             reference.title = label
-        elif looks_like_reference(_clean_label(masked.replace("\x00", " "))):
+        elif looks_like_reference(clean_label(masked.replace("\x00", " "))):
             found = read_reference(item)
             found.url, found.pdf_url, found.doi, found.arxiv_id = "", "", "", ""
             take_url(found, link.url)
@@ -499,7 +348,7 @@ class PostReading:
 
 @lru_cache(maxsize=4)
 def _masked_prose(text: str) -> str:
-    return _masked(text)[0]
+    return masked_text(text)[0]
 
 
 def _marker_sentences(text: str, number: str) -> list[str]:
@@ -507,16 +356,16 @@ def _marker_sentences(text: str, number: str) -> list[str]:
     masked = _masked_prose(text)
     clauses = []
     for match in re.finditer(rf"\\?\[{number}\\?\]", masked):
-        clauses.append(_around(masked, match.start(), _CLAUSE_END))
+        clauses.append(around(masked, match.start(), CLAUSE_END))
     return clauses
 
 
 def _judge_entry(text: str, *, cited_in: list[str]) -> _Verdict:
     """A numbered reference or an entry of the reference list."""
-    links = _links(text)
+    links = links_in(text)
     urls = [link.url for link in links]
     if urls and not looks_like_reference(MD_LINK.sub(r"\1", text)):
-        whats = [_material(link.url, _clean_label(link.label)) for link in links]
+        whats = [_material(link.url, clean_label(link.label)) for link in links]
         if all(whats):
             return _Verdict(False, f"{whats[0]}, not a paper")
     if cited_in and all(
@@ -530,48 +379,11 @@ def _label(text: str) -> str:
     return _short(MD_LINK.sub(r"\1", text))
 
 
-_DEFINITION = re.compile(r"^[ \t]{0,3}\[([^\]\n]+)\]:[ \t]*<?(\S+?)>?(?:[ \t]+[\"'(].*)?[ \t]*$")
-_REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\][ \t]?\[([^\]\n]*)\]")
-
-
-_HTML_LINK = re.compile(
-    r"<a\s[^>\n]*?href\s*=\s*[\"']([^\"'\n]+)[\"'][^>\n]*>([^<\n]*)</a>", re.IGNORECASE
-)
-
-
-def _links_inline(lines: list[str], code: list[bool]) -> list[str]:
-    """
-    `lines` with HTML links and reference-style links (“[Title][log]” and
-    “[log]: https://…” below) written as Markdown inline links, and the
-    definitions blanked: they are read like any other link.
-    """
-    lines = [
-        line if flag else _HTML_LINK.sub(lambda m: f"[{m.group(2)}]({m.group(1)})", line)
-        for line, flag in zip(lines, code, strict=True)
-    ]
-    targets = {}
-    for line, flag in zip(lines, code, strict=True):
-        if not flag and (match := _DEFINITION.match(line)):
-            targets.setdefault(match.group(1).strip().lower(), match.group(2))
-    if not targets:
-        return lines
-
-    def inline(match: re.Match) -> str:
-        name = (match.group(2) or match.group(1)).strip().lower()
-        target = targets.get(name)
-        return f"[{match.group(1)}]({target})" if target else match.group(0)
-
-    return [
-        line if flag else "" if _DEFINITION.match(line) else _REFERENCE_LINK.sub(inline, line)
-        for line, flag in zip(lines, code, strict=True)
-    ]
-
-
 def read_post(body: str) -> PostReading:
     """The post's readings in order, its write-up, and what was guessed on the way."""
     original = body.rstrip().split("\n")
     code = in_code(original)
-    lines = _links_inline(original, code)
+    lines = links_inline(original, code)
     notes: list[str] = []
     readings: list[Reference] = []
     write_up = body
@@ -643,14 +455,14 @@ def _readings_in_text(
     lines: list[str], hidden: set[int], notes: list[str], *, strong_only: bool
 ) -> list[Reference]:
     found: list[Reference] = []
-    blocks = _blocks(lines, hidden)
+    blocks = post_blocks(lines, hidden)
     pending: Reference | None = None  # a reference paragraph still waiting for its link
     for block in blocks:
         if block.kind in {"heading", "rule"}:
             pending = None
             continue
         for item in block.items():
-            masked, links = _masked(item)
+            masked, links = masked_text(item)
             if pending is not None and links and not masked.replace("\x00", "").strip():
                 # The paper's URL on the line after its reference.
                 for link in links:
@@ -660,7 +472,7 @@ def _readings_in_text(
             pending = None
             # The item's own text, without its bare links and links named “PDF”.
             unnamed = [link for link in links if not _names_something(link.label)]
-            if looks_like_reference(_mask(item, unnamed).replace("\x00", " ")):
+            if looks_like_reference(mask(item, unnamed).replace("\x00", " ")):
                 elsewhere = next(
                     (text for text in (block.heading, block.intro) if _ELSEWHERE_CUE.search(text)),
                     "",
@@ -681,7 +493,7 @@ def _readings_in_text(
             alone = len(links) == 1 and not masked.replace("\x00", "").strip(" *_.,;:-–()")
             for link in links:
                 verdict = _judge_link(link, text=item, masked=masked, block=block, alone=alone)
-                name = _clean_label(link.label) or link.url
+                name = clean_label(link.label) or link.url
                 if not verdict.reading or (strong_only and not verdict.strong):
                     why = verdict.why if not verdict.reading else "beside the reference list"
                     notes.append(f"not a reading, kept as a link: “{_short(name)}” ({why}).")
@@ -691,7 +503,7 @@ def _readings_in_text(
                 context = (
                     masked
                     if block.kind == "list" or alone
-                    else _around(masked, link.start, _SENTENCE_END)
+                    else around(masked, link.start, SENTENCE_END)
                 )
                 reference = _reading_from_link(
                     link,
