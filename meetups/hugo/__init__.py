@@ -1,7 +1,7 @@
 """
 Hugo pages that are paper-club posts (“19th Distributed Systems Paper Club”),
-saved as numbered sessions of one series, with the papers their references
-name on the reading list.
+saved as numbered sessions of one series, with the readings the post names
+(meetups.hugo.readings) on the reading list and its other links in the write-up.
 """
 
 from django.urls import reverse
