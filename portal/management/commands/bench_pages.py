@@ -144,6 +144,7 @@ class Command(BaseCommand):
             "PAGE_CACHE_SECONDS": str(MODES[mode]),
             "SITE_URL": f"http://127.0.0.1:{port}",
         }
+        load_before = load.load_average()
         urls = {f"static file ({STATIC_FILE})": pages["static"], **pages["pages"]}
         log = folder / f"gunicorn-{mode}.log"
         with load.Gunicorn(
@@ -172,6 +173,7 @@ class Command(BaseCommand):
             memory = [load.peak_memory_mb(pid) for pid in server.worker_pids()]
         self.print_table(
             mode,
+            load_before=load_before,
             results=results,
             sizes=sizes,
             memory=memory,
@@ -180,13 +182,15 @@ class Command(BaseCommand):
             workers=workers,
         )
 
-    def print_table(self, mode, *, results, sizes, memory, seconds, connections, workers):
+    def print_table(
+        self, mode, *, load_before, results, sizes, memory, seconds, connections, workers
+    ):
         goal = GOALS[mode]
         static_rate = next(iter(results.values())).per_second
         self.stdout.write(
             f"\nPage cache {mode} (PAGE_CACHE_SECONDS={MODES[mode]}): gunicorn with {workers} "
             f"workers, wrk with {connections} connections, {seconds:g} s per page, "
-            f"{load.cpu_count()} CPUs"
+            f"{load.cpu_count()} CPUs, load average {load_before} before the run"
         )
         header = f"{'page':<34} {'KiB':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× static':>9}"
         self.stdout.write(header + "  goal")
@@ -200,7 +204,9 @@ class Command(BaseCommand):
                 met = share >= goal and (mode == "off" or result.p99_ms < CACHED_P99_GOAL_MS)
                 verdict = "ok" if met else "MISSED"
             errors = result.bad_status + result.socket_errors
-            if errors:
+            if not result.requests:
+                verdict = "no answer in time (is the machine busy?)"
+            elif errors:
                 verdict += f" ({errors} errors of {result.requests})"
             self.stdout.write(
                 f"{label:<34} {sizes[label] / 1024:>6.1f} {result.per_second:>8.0f} "

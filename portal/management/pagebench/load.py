@@ -33,6 +33,15 @@ end
 """
 
 
+# What a browser sends with every request (wrk alone sends only Host).
+BROWSER_HEADERS = {
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en-GB,en;q=0.5",
+    "Accept-Encoding": "gzip, deflate, br, zstd",
+}
+
+
 @dataclass(frozen=True)
 class LoadResult:
     requests: int
@@ -154,6 +163,7 @@ def run_wrk(
     """Load `url` for `seconds` with `connections` open connections; wrk's figures."""
     command = [
         "wrk",
+        *(f"--header={name}: {value}" for name, value in BROWSER_HEADERS.items()),
         f"--threads={min(threads, connections)}",
         f"--connections={connections}",
         f"--duration={max(1, round(seconds))}s",
@@ -182,6 +192,14 @@ def write_wrk_script(folder: Path) -> Path:
     script = folder / "figures.lua"
     script.write_text(WRK_SCRIPT)
     return script
+
+
+def load_average() -> str:
+    """The machine's load over the last minute, or "unknown": other work skews every figure."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except (OSError, IndexError):
+        return "unknown"
 
 
 def cpu_count() -> int:
