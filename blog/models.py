@@ -8,7 +8,7 @@ from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from portal.links import absolute_url
-from portal.markdown import excerpt_from_html, plain_text
+from portal.markdown import count_words, excerpt_from_html
 from portal.models import (
     Publishable,
     PublishableQuerySet,
@@ -79,7 +79,7 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
 
     @property
     def reading_minutes(self) -> int:
-        return max(1, math.ceil(len(plain_text(self.body_html).split()) / WORDS_READ_PER_MINUTE))
+        return max(1, math.ceil(count_words(self.body_html) / WORDS_READ_PER_MINUTE))
 
     def previous_post(self):
         """The published post just before this one, or None."""

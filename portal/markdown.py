@@ -163,6 +163,18 @@ def excerpt_from_html(rendered: str, *, words: int = 50) -> str:
     return Truncator(text).words(words, truncate="…")
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+def count_words(rendered: str) -> int:
+    """
+    The number of words a reader sees in rendered HTML, for reading times: what
+    lies between tags, split at white space. A regular expression, not an HTML
+    parser: the HTML is the pipeline's own, and a page shows this on every view.
+    """
+    return len(_TAG.sub(" ", rendered or "").split())
+
+
 def plain_text(rendered: str) -> str:
     """Return the visible text of rendered HTML, whitespace collapsed."""
     return " ".join(html.unescape(strip_tags(rendered or "")).split())

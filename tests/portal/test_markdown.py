@@ -3,7 +3,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from portal.markdown import excerpt_from_html, render_markdown, sanitize_html
+from portal.markdown import count_words, excerpt_from_html, render_markdown, sanitize_html
 
 # Each payload is something an attacker (or a careless paste) could put into a
 # post body. None of it may reach the page in a form a browser would execute.
@@ -192,3 +192,13 @@ def test_excerpt_is_first_paragraph_as_text():
 def test_excerpt_is_cut_to_word_limit():
     html = render_markdown(" ".join(["word"] * 80))
     assert excerpt_from_html(html, words=10) == " ".join(["word"] * 10) + "…"
+
+
+def test_words_are_counted_as_a_reader_sees_them():
+    html = render_markdown(
+        "A *short* post.\n\n```python\nx = 1\n```\n\n| a | b |\n|---|---|\n| c d | e |"
+    )
+    # Tags are never words, and words on either side of one stay apart.
+    assert count_words(html) == len("A short post. x = 1 a b c d e".split())
+    assert count_words("<p>one</p><p>two</p>") == 2
+    assert count_words("") == 0
