@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from meetups.identifiers import is_arxiv_id, is_doi, normalize_arxiv_id, normalize_doi
 from meetups.models import Paper
-from meetups.services.papers import PaperDraft, paper_add, paper_from_citation
+from meetups.services import PaperDraft, paper_add, paper_from_citation
 
 MAX_CITATION_CHARACTERS = 10_000
 

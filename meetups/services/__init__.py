@@ -15,7 +15,10 @@ from meetups.services.announcements import (
 from meetups.services.citations import CitationsImportResult, papers_import_citations
 from meetups.services.papers import (
     BibtexImportResult,
+    PaperDraft,
+    paper_add,
     paper_find_existing,
+    paper_from_citation,
     paper_get_or_create,
     reading_list_add,
     reading_list_import_bibtex,
@@ -43,6 +46,7 @@ __all__ = [
     "CitationsImportResult",
     "ConfirmOutcome",
     "NothingToAnnounce",
+    "PaperDraft",
     "SubscribeOutcome",
     "announcement_create",
     "announcement_preview",
@@ -50,7 +54,9 @@ __all__ = [
     "announcement_runs_recover",
     "announcement_send_test",
     "next_cadence_dates",
+    "paper_add",
     "paper_find_existing",
+    "paper_from_citation",
     "papers_import_citations",
     "paper_get_or_create",
     "reading_list_add",
