@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from blog.models import Post
+from portal.fragments import render_each, tags_version
 from portal.pagination import paginate
 
 
@@ -10,10 +11,32 @@ def _archive_years():
     return Post.objects.published().dates("published_at", "year", order="DESC")
 
 
+def _entry_version(post: Post) -> tuple:
+    """Everything a post's entry in a list shows that can change (see portal.fragments)."""
+    return (
+        post.pk,
+        post.updated_at,
+        post.published_at,
+        post.author_name,
+        tags_version(post.tags.all()),
+    )
+
+
+def _entries(page) -> list[str]:
+    """The rendered entries of a page of posts, each cached by its post."""
+    return render_each(
+        "blog/post_list.html#post-entry", page.object_list, name="post", version=_entry_version
+    )
+
+
 @require_safe
 def post_list(request):
     page = paginate(request, Post.objects.published().for_display())
-    return render(request, "blog/post_list.html", {"page": page, "years": _archive_years()})
+    return render(
+        request,
+        "blog/post_list.html",
+        {"page": page, "entries": _entries(page), "years": _archive_years()},
+    )
 
 
 @require_safe
@@ -25,10 +48,11 @@ def post_year(request, year):
     if year not in {archive_year.year for archive_year in years}:
         raise Http404(f"No posts in {year}.")
     posts = Post.objects.published().for_display().filter(published_at__year=year)
+    page = paginate(request, posts)
     return render(
         request,
         "blog/post_year.html",
-        {"page": paginate(request, posts), "year": year, "years": years},
+        {"page": page, "entries": _entries(page), "year": year, "years": years},
     )
 
 

@@ -2,14 +2,17 @@ import re
 from collections import Counter
 from datetime import date
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
+from portal.fragments import render_each, render_once, tags_version
 from portal.pagination import PER_PAGE, paginate
 from portal.query_text import holds_nul
 from talks.models import Talk
@@ -51,6 +54,27 @@ def _year_pages(past: list[_Row], per_page: int) -> list[dict]:
     for index, row in enumerate(past):
         years.setdefault(row.date.year, {"year": row.date.year, "page": index // per_page + 1})
     return list(years.values())
+
+
+def _filter_href(filters: dict[str, str | None], **changes: str | None) -> str:
+    """The list with `filters` changed by `changes`, on its first page (None drops one)."""
+    query = urlencode({name: value for name, value in {**filters, **changes}.items() if value})
+    return f"?{query}" if query else reverse("talks:talk_list")
+
+
+def _item_version(talk: Talk) -> tuple:
+    """Everything a talk's entry in the list shows that can change (see portal.fragments)."""
+    return (talk.pk, talk.updated_at, talk.writeup_href, tags_version(talk.tags.all()))
+
+
+def _with_entries(talks: list[Talk]) -> list[Talk]:
+    """`talks`, each with `entry_html`, its rendered entry in the list."""
+    entries = render_each(
+        "talks/talk_list.html#talk-item", talks, name="talk", version=_item_version
+    )
+    for talk, html in zip(talks, entries, strict=True):
+        talk.entry_html = html
+    return talks
 
 
 @require_safe
@@ -99,21 +123,50 @@ def talk_list(request):
     # Published again: a talk unpublished since the first query is left out, not an error.
     shown = published.filter(pk__in=[row.pk for row in [*upcoming, *page.object_list]])
     talks = {talk.pk: talk for talk in shown.for_list()}
+    filters = {"tag": tag.slug if tag else None, "event": event}
     return render(
         request,
         "talks/talk_list.html",
         {
-            "upcoming": [talks[row.pk] for row in upcoming if row.pk in talks],
-            "past": [talks[row.pk] for row in page.object_list if row.pk in talks],
+            "upcoming": _with_entries([talks[row.pk] for row in upcoming if row.pk in talks]),
+            "past": _with_entries([talks[row.pk] for row in page.object_list if row.pk in talks]),
             "page": page,
-            "year_pages": _year_pages(past, PER_PAGE),
             "tag": tag,
             "event": event,
-            "tags": tags,
-            "events": events,
             "is_filtered": bool(tag or event),
+            "sidebar_html": _sidebar(filters, events, tags, _year_pages(past, PER_PAGE)),
         },
     )
+
+
+def _sidebar(filters: dict, events: list[dict], tags: list[Tag], year_pages: list[dict]) -> str:
+    """The filters beside the list, cached by everything they show."""
+    version = (
+        tuple(filters.items()),
+        tuple((row["event_name"], row["talk_count"]) for row in events),
+        tuple((item.slug, item.name, item.talk_count) for item in tags),
+        tuple((item["year"], item["page"]) for item in year_pages),
+    )
+
+    def context():
+        # Links built here: a template tag per link cost more than the list itself.
+        for row in events:
+            row["href"] = _filter_href(filters, event=row["event_name"])
+        for item in tags:
+            item.filter_href = _filter_href(filters, tag=item.slug)
+        for item in year_pages:
+            item["href"] = _filter_href(filters, page=str(item["page"])) + f"#year-{item['year']}"
+        return {
+            "tag": next((item for item in tags if item.slug == filters["tag"]), None),
+            "event": filters["event"],
+            "events": events,
+            "tags": tags,
+            "year_pages": year_pages,
+            "all_events_href": _filter_href(filters, event=None),
+            "all_tags_href": _filter_href(filters, tag=None),
+        }
+
+    return render_once("talks/talk_list.html#filters", version=version, context=context)
 
 
 @require_safe

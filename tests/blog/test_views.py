@@ -150,3 +150,31 @@ def test_later_pages_have_their_own_canonical_address(client, make_post):
 
 def test_pages_name_an_icon_so_browsers_do_not_ask_for_favicon_ico(client):
     assert 'rel="icon" href="/static/portal/favicon.svg"' in client.get("/").text
+
+
+def test_list_entries_show_every_change_at_once(client, make_post, organizer, settings):
+    """Entries are cached one post at a time; each change still shows on the next visit."""
+    settings.PAGE_CACHE_SECONDS = 0  # the entries' own cache, not the page cache, is tested
+    post = make_post(title="First title", tags=["quic"])
+    make_post(title="Another post")
+    assert "First title" in client.get("/blog/").text
+
+    post.title = "Edited title"
+    post.save()
+    assert "Edited title" in client.get("/blog/").text
+
+    tag = post.tags.get()
+    tag.name = "QUIC-renamed"
+    tag.save()
+    assert "#QUIC-renamed" in client.get("/blog/").text
+
+    post.tags.add("raft")
+    assert 'href="/tags/raft/"' in client.get("/blog/").text
+
+    organizer.first_name, organizer.last_name = "Grace", "Renamed"
+    organizer.save()
+    assert "Grace Renamed" in client.get("/blog/").text
+
+    post.unpublish()
+    html = client.get("/blog/").text
+    assert "Edited title" not in html and "Another post" in html

@@ -263,6 +263,9 @@ def test_pages_of_a_filtered_list_keep_the_filter(client, make_talk):
     assert 'href="?tag=quic&amp;page=2"' in html
     second = client.get("/talks/?tag=quic&page=2").text
     assert len(headings(second, "h3")) == 5 and "Raft talk" not in second
+    # Another filter starts again at its first page, whichever page it was chosen on.
+    assert 'href="?tag=raft"' in client.get("/talks/?page=2").text
+    assert 'href="/talks/">All tags</a>' in second
 
 
 # --- A talk's page -------------------------------------------------------------------------
@@ -519,3 +522,28 @@ def test_a_talk_without_recording_loads_no_player_script(client, make_talk):
     html = client.get(talk.get_absolute_url()).text
     assert "recording.js" not in html
     assert 'href="https://media.ccc.de/v/some-talk"' in html
+
+
+def test_list_entries_show_every_change_at_once(client, make_talk, make_post, settings):
+    """Entries are cached one talk at a time; each change still shows on the next visit."""
+    settings.PAGE_CACHE_SECONDS = 0  # the entries' own cache, not the page cache, is tested
+    writeup = make_post(title="The write-up", published=False)
+    talk = make_talk(title="First title", tags=["quic"], writeup_post=writeup)
+    html = client.get("/talks/").text
+    assert "First title" in html and "Write-up" not in html
+
+    writeup.publish()  # the talk itself does not change
+    assert "Write-up" in client.get("/talks/").text
+
+    talk.title, talk.city = "Edited title", "Lisbon, Portugal"
+    talk.save()
+    html = client.get("/talks/").text
+    assert "Edited title" in html and "Lisbon, Portugal" in html
+
+    tag = talk.tags.get()
+    tag.name = "QUIC-renamed"
+    tag.save()
+    assert "#QUIC-renamed" in client.get("/talks/").text
+
+    talk.delete()
+    assert "Edited title" not in client.get("/talks/").text

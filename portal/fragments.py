@@ -1,0 +1,73 @@
+"""
+Rendered entries of long lists, kept in the cache one item at a time.
+
+A list page (the blog, the talks, a series' past sessions) shows the same entry
+for an item on every visit until the item changes. `render_each` renders each
+item's entry once and then reads it back, all the entries of a page in one
+cache round trip. An entry's key is its template and the item's `version`: a
+tuple of everything the entry shows that can change (the item's `updated_at`,
+its tags, a related object's name…), so a changed item gets a new key at once
+and nothing is ever invalidated by hand; old entries simply expire.
+
+Unlike the page cache, these entries survive content changes elsewhere: after
+a new post, every page is built again, but only the new post's entry is rendered.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+FRAGMENT_SECONDS = 7 * 24 * 3600
+
+
+def fragment_key(template_name: str, version: tuple) -> str:
+    digest = hashlib.blake2b(repr(version).encode(), digest_size=16).hexdigest()
+    return f"fragment:{template_name}:{digest}"
+
+
+def render_each(
+    template_name: str,
+    items: Iterable[Any],
+    *,
+    name: str,
+    version: Callable[[Any], tuple],
+) -> list[SafeString]:
+    """
+    The HTML of `template_name` (a template or "template#partial") for each of
+    `items`, rendered with the item as `name` (and nothing else: an entry is the
+    same for every visitor), from the cache where its `version` is there already.
+    """
+    items: Sequence[Any] = list(items)
+    keys = [fragment_key(template_name, version(item)) for item in items]
+    found = cache.get_many(keys) if keys else {}
+    rendered = {}
+    template = None
+    for key, item in zip(keys, items, strict=True):
+        if key not in found and key not in rendered:
+            template = template or get_template(template_name)
+            rendered[key] = template.render({name: item})
+    if rendered:
+        cache.set_many(rendered, FRAGMENT_SECONDS)
+    return [mark_safe(found[key] if key in found else rendered[key]) for key in keys]
+
+
+def render_once(template_name: str, *, version: tuple, context: Callable[[], dict]) -> SafeString:
+    """
+    The HTML of `template_name` for one `version` of what it shows, from the
+    cache, or rendered with `context()` (called only then) and kept.
+    """
+    key = fragment_key(template_name, version)
+    html = cache.get(key)
+    if html is None:
+        html = get_template(template_name).render(context())
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return mark_safe(html)
+
+
+def tags_version(tags: Iterable[Any]) -> tuple:
+    """What an entry shows of its (prefetched) tags: their names and addresses."""
+    return tuple((tag.slug, tag.name) for tag in tags)
