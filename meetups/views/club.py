@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from meetups.models import Series, Session
 from meetups.queries import past_session_lines, visible_sessions
+from portal.fragments import render_each
 from portal.links import absolute_url
 from portal.pagination import paginate
 
@@ -23,6 +24,18 @@ def _webcal_url(path: str) -> str:
 def series_list(request):
     return render(
         request, "meetups/series_list.html", {"series_list": Series.objects.with_next_session()}
+    )
+
+
+def _line_version(session: Session) -> tuple:
+    """Everything a past session's line shows that can change (see portal.fragments)."""
+    return (
+        session.pk,
+        session.updated_at,
+        session.published_at,
+        session.is_published(),
+        session.series.updated_at,
+        session.paper_count,
     )
 
 
@@ -49,6 +62,12 @@ def series_detail(request, series):
             "next_session": next_session,
             "upcoming": [s for s in upcoming if s != next_session],
             "page": past_page,
+            "past_lines": render_each(
+                "meetups/series_detail.html#session-line",
+                past_page.object_list,
+                name="session",
+                version=_line_version,
+            ),
             "webcal_url": _webcal_url(
                 reverse("meetups:series_calendar", kwargs={"series": series.slug})
             ),

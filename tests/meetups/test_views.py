@@ -97,6 +97,30 @@ def test_series_page_lists_many_past_sessions_compactly_a_page_at_a_time(client,
     assert ">6th Distributed Systems Paper Club<" not in older_block
 
 
+def test_past_session_lines_show_every_change_at_once(
+    client, series, make_session, make_paper, settings
+):
+    """Lines are cached one session at a time; each change still shows on the next visit."""
+    settings.PAGE_CACHE_SECONDS = 0  # the lines' own cache, not the page cache, is tested
+    session = make_session(number=7, days=-14, papers=1, title="Gossip")
+    url = series.get_absolute_url()
+    assert "7th Distributed Systems Paper Club: Gossip" in client.get(url).text
+
+    ReadingListEntry.objects.create(session=session, paper=make_paper())
+    assert "2 papers" in client.get(url).text
+
+    series.name = "Systems Reading Group"
+    series.save()
+    assert "7th Systems Reading Group: Gossip" in client.get(url).text
+
+    session.refresh_from_db()
+    session.cancel(reason="Snow.")
+    assert "Cancelled: Snow." in client.get(url).text
+
+    session.unpublish()
+    assert "Gossip" not in client.get(url).text
+
+
 def test_session_page_has_everything_a_visitor_needs(client, series, make_session, make_paper):
     previous = make_session(number=19, days=-30)
     session = make_session(
