@@ -72,8 +72,12 @@ class FileGeneration:
         return f"{stat.st_ino}.{stat.st_size}.{stat.st_mtime_ns}"
 
     def bump(self) -> str:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "ab") as file:
+        try:
+            file = open(self.path, "ab")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            file = open(self.path, "ab")  # noqa: SIM115
+        with file:
             file.write(b".")
             size = file.tell()
         if size > GENERATION_FILE_MAX_BYTES:

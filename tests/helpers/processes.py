@@ -79,6 +79,7 @@ class AppServer:
     """gunicorn serving the portal on a free loopback port, until stop()."""
 
     def __init__(self, env: dict[str, str], log: Path, *, workers: int = 1):
+        self.workers = workers
         self.log = Path(log)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -116,10 +117,12 @@ class AppServer:
             # Any HTTP answer will do: a server with its database out of reach still answers.
             urllib.request.urlopen(self.url + "/robots.txt", timeout=5).close()
         except urllib.error.HTTPError:
-            return True
+            pass
         except OSError:
             return False
-        return True
+        # Every worker is up, not only the first: requests are shared between them.
+        booted = self.log.read_text(errors="replace").count("Booting worker with pid")
+        return booted >= self.workers
 
     def stop(self) -> None:
         if self.process.poll() is None:
