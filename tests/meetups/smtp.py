@@ -12,6 +12,7 @@ import email.policy
 import socket
 import threading
 from collections import Counter
+from collections.abc import Sequence
 
 
 def free_port() -> int:
@@ -20,12 +21,47 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class ArrivedMessages(Sequence):
+    """
+    The messages a sink accepted, as email.message.EmailMessage objects with
+    their `envelope_to`, in arrival order. Parsed when a test reads them, not
+    while the server is busy receiving.
+    """
+
+    def __init__(self, sink: "SmtpSink"):
+        self._sink = sink
+        self._parsed = []
+
+    def _all(self) -> list:
+        with self._sink.lock:
+            for raw, recipients in self._sink._arrived[len(self._parsed) :]:
+                message = email.message_from_bytes(raw, policy=email.policy.default)
+                message.envelope_to = recipients
+                self._parsed.append(message)
+            return list(self._parsed)
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return self._sink.count()
+
+    def __eq__(self, other) -> bool:
+        return self._all() == list(other)
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
 class SmtpSink:
     def __init__(self, *, delay: float = 0.0):
         self.delay = delay
         self.lock = threading.Lock()
         self._arrived = []  # (raw bytes, envelope recipients), in arrival order
-        self._parsed = []
+        self.messages = ArrivedMessages(self)
         self.connections = 0
         self.refuse_temporarily = Counter()  # address -> how many more 4xx replies at RCPT
         self.refuse_permanently = set()  # addresses always refused with 550
@@ -37,17 +73,6 @@ class SmtpSink:
         self.on_accept = None
 
     # --- what arrived ---
-
-    @property
-    def messages(self) -> list:
-        """Each message as an email.message.EmailMessage with its `envelope_to`, in arrival
-        order. Parsed when asked for, not while the server is busy receiving."""
-        with self.lock:
-            for raw, recipients in self._arrived[len(self._parsed) :]:
-                message = email.message_from_bytes(raw, policy=email.policy.default)
-                message.envelope_to = recipients
-                self._parsed.append(message)
-            return list(self._parsed)
 
     def recipients(self) -> list[str]:
         with self.lock:
@@ -120,7 +145,9 @@ class SmtpServer:
         from aiosmtpd.controller import Controller
 
         # A stopped controller cannot start again; a new one takes the same port.
-        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, server_hostname="localhost"
+        )
         self._controller.start()
 
     def stop(self) -> None:
