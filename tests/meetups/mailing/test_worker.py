@@ -206,25 +206,45 @@ def _confirmed_subscribers(series, count: int) -> list[str]:
     return addresses
 
 
-def _cut_worker_connections() -> int:
-    """What a database restart or fail-over does to the worker: its connections are gone."""
+def _admin_connection():
+    """A connection to the server's maintenance database, beside the test database."""
     import psycopg
 
     db = connection.settings_dict
-    with psycopg.connect(
-        dbname=db["NAME"],
+    return psycopg.connect(
+        dbname="postgres",
         user=db["USER"],
         password=db["PASSWORD"] or None,
         host=db["HOST"] or "127.0.0.1",
         port=db["PORT"] or 5432,
         autocommit=True,
-    ) as admin:
-        rows = admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND application_name = %s",
-            [WORKER_APPLICATION_NAME],
-        ).fetchall()
-    return len(rows)
+    )
+
+
+def _worker_backends(admin, action: str) -> list:
+    return admin.execute(
+        f"SELECT {action} FROM pg_stat_activity WHERE datname = %s AND application_name = %s",
+        [connection.settings_dict["NAME"], WORKER_APPLICATION_NAME],
+    ).fetchall()
+
+
+def _needs_a_database_server() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "cutting a worker's database connection needs a database server (PostgreSQL's "
+            "pg_terminate_backend); SQLite is a file, with no connection to lose"
+        )
+
+
+def _worker_connected() -> bool:
+    with _admin_connection() as admin:
+        return bool(_worker_backends(admin, "pid"))
+
+
+def _cut_worker_connections() -> int:
+    """What a database restart or fail-over does to the worker: its connections are gone."""
+    with _admin_connection() as admin:
+        return len(_worker_backends(admin, "pg_terminate_backend(pid)"))
 
 
 def test_two_lost_database_connections_during_a_big_announcement_end_nothing(
@@ -235,11 +255,7 @@ def test_two_lost_database_connections_during_a_big_announcement_end_nothing(
     twice in the middle of an announcement to 2,000 subscribers. The same
     process finishes it, each subscriber gets it once, and no task stays RUNNING.
     """
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "cutting a worker's database connection needs a database server (PostgreSQL's "
-            "pg_terminate_backend); SQLite is a file, with no connection to lose"
-        )
+    _needs_a_database_server()
     addresses = _confirmed_subscribers(series, 2000)
     sink = smtp_server.handler
     cuts = []
@@ -306,11 +322,7 @@ def test_a_connection_lost_while_a_task_finishes_is_recorded_and_the_worker_goes
     The cut lands between a confirmation email going out and its task's result
     being written, the moment that ends django-tasks-db's own `db_worker`.
     """
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "cutting a worker's database connection needs a database server (PostgreSQL's "
-            "pg_terminate_backend); SQLite is a file, with no connection to lose"
-        )
+    _needs_a_database_server()
     from django_tasks_db.models import DBTaskResult
 
     from meetups import services
@@ -336,3 +348,30 @@ def test_a_connection_lost_while_a_task_finishes_is_recorded_and_the_worker_goes
         ("meetups.tasks.process_subscription_request", "SUCCESSFUL", "confirmation queued"),
         ("meetups.tasks.send_confirmation", "SUCCESSFUL", "sent"),
     }
+
+
+def test_a_worker_waits_out_a_database_that_turns_it_away(start_worker, smtp_server, series):
+    """
+    As during a database restart: the worker's connections are cut and new ones
+    refused for a while. The worker keeps trying, with longer pauses, and takes
+    the next task once the database is back.
+    """
+    _needs_a_database_server()
+    from meetups import services
+
+    name = connection.settings_dict["NAME"]
+    worker = start_worker()
+    _wait_for(_worker_connected, timeout=30, what="the worker to connect")
+    with _admin_connection() as admin:
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        try:
+            assert _cut_worker_connections() >= 1
+            time.sleep(3)  # the worker's reconnections are refused meanwhile
+            assert worker.alive
+        finally:
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+    services.subscription_request(series=series, email="ada@example.org", client_ip="10.0.0.1")
+    _wait_for(lambda: smtp_server.handler.count() == 1, timeout=60, what="the confirmation")
+    assert worker.alive
+    assert smtp_server.handler.recipients() == ["ada@example.org"]
