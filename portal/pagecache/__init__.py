@@ -5,8 +5,8 @@ the cost of a static file, and a cached page is never older than the content.
 - `middleware.PageCacheMiddleware` answers from the cache and fills it.
 - `changes`: what makes pages stale. Each app registers a `PageChanges` in its own
   `<app>/pagecache.py` (the models whose changes show on pages, and when its pages
-  change by time alone); any such change moves the content generation that every
-  key includes.
+  change by time alone); any such change moves the content generation, and a
+  stored page is served only in the generation it was rendered in.
 - `store`: where the generation lives (the shared cache, or a file beside a
   process-local one).
 

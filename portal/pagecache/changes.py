@@ -5,7 +5,7 @@ function giving the next moment its pages change by time alone (a scheduled post
 going live, a session starting). The portal knows no app's models or fields.
 
 Any change to a registered model moves the content generation, which every cached
-page's key includes: every page is stale at once, on every app server. Time is
+page is stored with: every page is stale at once, on every app server. Time is
 kept per generation by a `Clock`: a page is never kept past the clock's next moment.
 """
 

@@ -68,14 +68,13 @@ class PageCacheMiddleware:
         ):
             return self.get_response(request)
         now = time.time()
+        key = page_key(request)
         try:
-            generation = generation_store().current()
-            key = page_key(request, generation)
-            page = cache.get(key)
+            generation, page = generation_store().current_and(key)
         except Exception:  # a cache that is down costs speed, never a page
             logger.warning("The page cache is unavailable; rendering the page", exc_info=True)
             return self.get_response(request)
-        if page is not None and page.expires_at > now:
+        if isinstance(page, CachedPage) and page.generation == generation and page.expires_at > now:
             record_page_cache(hit=True)
             return _answer(request, page.response(), page, now=now, state="hit")
         record_page_cache(hit=False)
@@ -90,7 +89,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not _storable(request, response):
             return response
-        page = CachedPage.of(response, page_clock, started=now, seconds=seconds)
+        page = CachedPage.of(
+            response, page_clock, generation=generation, started=now, seconds=seconds
+        )
         timeout = page.expires_at - time.time()
         if timeout >= 1:
             try:
@@ -104,6 +105,7 @@ class PageCacheMiddleware:
 class CachedPage:
     """A stored response with what its answers need: validators, and when it goes stale."""
 
+    generation: str  # the content generation it was rendered in; any other: stale
     status: int
     headers: tuple[tuple[str, str], ...]
     content: bytes
@@ -114,7 +116,9 @@ class CachedPage:
     expires_at: float
 
     @classmethod
-    def of(cls, response, page_clock, *, started: float, seconds: int) -> "CachedPage":
+    def of(
+        cls, response, page_clock, *, generation: str, started: float, seconds: int
+    ) -> "CachedPage":
         """Store `response`, adding an ETag and Last-Modified when the view gave none."""
         patch_vary_headers(response, ("Cookie",))
         if not response.has_header("ETag"):
@@ -133,6 +137,7 @@ class CachedPage:
             # Such a date does not match (the ETag still does).
             not_modified_from = max(last_modified, math.ceil(page_clock.since))
         return cls(
+            generation=generation,
             status=response.status_code,
             headers=tuple(response.items()),
             content=response.content,
@@ -149,12 +154,16 @@ class CachedPage:
         return response
 
 
-def page_key(request, generation: str) -> str:
+def page_key(request) -> str:
+    """
+    One key per address, whatever the generation: the stored page says which one it
+    belongs to, so that a single round trip fetches both the generation and the page.
+    """
     url = f"{request.scheme}://{request.get_host()}{request.path}?{request.META.get('QUERY_STRING', '')}"
     digest = hashlib.blake2b(
         f"{_site_digest()}|{url}".encode(errors="backslashreplace"), digest_size=16
     )
-    return f"{KEY_PREFIX}:page:{generation}:{digest.hexdigest()}"
+    return f"{KEY_PREFIX}:page:{digest.hexdigest()}"
 
 
 @functools.cache

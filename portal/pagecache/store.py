@@ -1,6 +1,7 @@
 """
 Where the page cache keeps what every app process must agree on: the content
-generation, which every key includes, and the clock of each generation.
+generation, which every stored page is checked against, and the clock of each
+generation.
 
 The generation lives in the shared cache (`CACHE_URL`, e.g. Redis), so that a save
 on one app server makes every page stale on all of them. A process-local cache (the
@@ -33,13 +34,18 @@ class CacheGeneration:
     """The generation as a number in the shared cache; incr() is atomic there."""
 
     def current(self) -> str:
-        value = cache.get(GENERATION_KEY)
+        return self.current_and(None)[0]
+
+    def current_and(self, key: str | None) -> tuple[str, object]:
+        """The generation, and what the cache holds under `key`: one round trip for both."""
+        found = cache.get_many([GENERATION_KEY, key] if key else [GENERATION_KEY])
+        value = found.get(GENERATION_KEY)
         if value is None:
             # A random start: a generation key lost to eviction or a flush never
             # comes back as a number whose pages may still be stored.
             cache.add(GENERATION_KEY, secrets.randbits(48), timeout=None)
             value = cache.get(GENERATION_KEY)
-        return str(value)
+        return str(value), found.get(key)
 
     def bump(self) -> str:
         try:
@@ -70,6 +76,10 @@ class FileGeneration:
         except FileNotFoundError:
             return self.bump()
         return f"{stat.st_ino}.{stat.st_size}.{stat.st_mtime_ns}"
+
+    def current_and(self, key: str | None) -> tuple[str, object]:
+        """The generation, and what the (process-local) cache holds under `key`."""
+        return self.current(), cache.get(key) if key else None
 
     def bump(self) -> str:
         try:
