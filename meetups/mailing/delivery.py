@@ -300,8 +300,9 @@ class _Connection:
             mailer = mailers.default
             try:
                 opened = mailer.open()
-                if mailer.connection is not None:
-                    mailer.connection.ehlo_or_helo_if_needed()
+                smtp = getattr(mailer, "connection", None)  # file and memory mailers have none
+                if isinstance(smtp, smtplib.SMTP):
+                    smtp.ehlo_or_helo_if_needed()
             except (smtplib.SMTPException, OSError) as error:
                 self._close(mailer)
                 raise ServerUnreachable(f"{type(error).__name__}: {error}") from error

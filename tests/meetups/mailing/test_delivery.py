@@ -400,3 +400,21 @@ def test_a_dead_workers_lease_runs_out_and_the_next_run_takes_over(
     report = send_announcement.call(announcement.pk, str(announcement.run_token))
     assert report["sent"] == 3
     assert len(smtp_server.handler.messages) == 3
+
+
+def test_with_the_default_file_mailer_every_message_lands_as_a_file(
+    immediate_tasks, session, make_subscription, tmp_path
+):
+    """What `make run` does without EMAIL_URL: no SMTP server, so no greeting to check."""
+    immediate_tasks.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(tmp_path)},
+        }
+    }
+    _subscribers(make_subscription, 2)
+    announcement = announcement_create(session=session)
+    assert set(announcement.deliveries.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    text = "".join(path.read_text() for path in tmp_path.iterdir())
+    for delivery in announcement.deliveries.all():
+        assert f"Message-ID: <delivery-{delivery.pk}." in text
