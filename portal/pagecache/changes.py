@@ -20,6 +20,7 @@ from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.autoreload import file_changed
 
 from portal.pagecache.store import CLOCK_TIMEOUT, KEY_PREFIX, Clock, generation_store
 from portal.plugins import Registry
@@ -100,6 +101,14 @@ def _setting_changed(**kwargs):
 
 
 setting_changed.connect(_setting_changed, dispatch_uid="portal.pagecache.settings")
+
+
+def _file_changed(sender, file_path, **kwargs):
+    # `runserver` reloads templates as they are edited: pages show the edit at once.
+    generation_store().bump()
+
+
+file_changed.connect(_file_changed, dispatch_uid="portal.pagecache.files")
 
 
 def next_change(at: float) -> float | None:

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.autoreload import file_changed
 from taggit.models import Tag
 
 from blog.models import Post
@@ -251,6 +252,13 @@ def test_changes_behind_djangos_back_show_after_invalidate_page_cache(client, ma
     call_command("invalidate_page_cache", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert "Fixed with SQL" in client.get(post.get_absolute_url()).text
+
+
+def test_a_template_edited_under_runserver_shows_on_the_next_request(client, settings):
+    warm(client, "/")
+    # What runserver's reloader announces when a watched file changes.
+    file_changed.send(sender=None, file_path=settings.BASE_DIR / "templates" / "base.html")
+    assert client.get("/")[STATE_HEADER] == "miss"
 
 
 # --- time -------------------------------------------------------------------------------------
