@@ -5,6 +5,7 @@ from portal.timeline import ModelTimelineSource, TimelineEntry, register
 class PostTimelineSource(ModelTimelineSource):
     kind = "post"
     kind_label = "Post"
+    version_fields = ("updated_at", "author__first_name", "author__last_name", "author__username")
 
     def queryset(self):
         return Post.objects.published().for_display()

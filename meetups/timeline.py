@@ -1,5 +1,6 @@
 from functools import partial
 
+from django.db.models import Max
 from django.template.loader import render_to_string
 
 from meetups.models import Session
@@ -11,9 +12,19 @@ class SessionTimelineSource(ModelTimelineSource):
 
     kind = "session"
     kind_label = "Session"
+    # The series names and places the session; without a description, the excerpt
+    # names the papers, whose edits do not touch the session.
+    version_fields = ("updated_at", "series__updated_at", "papers_updated_at")
 
     def queryset(self):
         return Session.objects.published().for_display()
+
+    def key_queryset(self, tag):
+        return (
+            super()
+            .key_queryset(tag)
+            .annotate(papers_updated_at=Max("reading_list__paper__updated_at"))
+        )
 
     def to_entry(self, session, *, upcoming=False):
         title = session.display_title
@@ -40,9 +51,14 @@ class SessionTimelineSource(ModelTimelineSource):
             },
         )
 
-    def upcoming(self, *, limit):
-        sessions = self.queryset().upcoming().order_by("starts_at", "pk")[:limit]
-        return [self.to_entry(session, upcoming=True) for session in sessions]
+    upcoming_date_field = "starts_at"
+    upcoming_version_fields = ("updated_at", "series__updated_at")
+
+    def upcoming_queryset(self):
+        return self.queryset().upcoming().order_by("starts_at", "pk")
+
+    def upcoming_entry(self, session):
+        return self.to_entry(session, upcoming=True)
 
 
 register(SessionTimelineSource())

@@ -24,6 +24,15 @@ from django.utils.safestring import SafeString, mark_safe
 FRAGMENT_SECONDS = 7 * 24 * 3600
 
 
+def cache_get_many(keys: list[str]) -> dict[str, str]:
+    return cache.get_many(keys) if keys else {}
+
+
+def cache_set_many(fragments: dict[str, str]) -> None:
+    if fragments:
+        cache.set_many(fragments, FRAGMENT_SECONDS)
+
+
 def fragment_key(template_name: str, version: tuple) -> str:
     digest = hashlib.blake2b(repr(version).encode(), digest_size=16).hexdigest()
     return f"fragment:{template_name}:{digest}"
@@ -43,15 +52,14 @@ def render_each(
     """
     items: Sequence[Any] = list(items)
     keys = [fragment_key(template_name, version(item)) for item in items]
-    found = cache.get_many(keys) if keys else {}
+    found = cache_get_many(keys)
     rendered = {}
     template = None
     for key, item in zip(keys, items, strict=True):
         if key not in found and key not in rendered:
             template = template or get_template(template_name)
             rendered[key] = template.render({name: item})
-    if rendered:
-        cache.set_many(rendered, FRAGMENT_SECONDS)
+    cache_set_many(rendered)
     return [mark_safe(found[key] if key in found else rendered[key]) for key in keys]
 
 

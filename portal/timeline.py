@@ -16,8 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+from taggit.models import TaggedItem
 
+from portal import fragments
 from portal.plugins import Registry
 
 
@@ -42,6 +47,20 @@ class TimelineEntry:
         return self.content() if callable(self.content) else self.content
 
 
+@dataclass(frozen=True)
+class EntryKey:
+    """
+    One item's place on the timeline and the version of its entry: enough to
+    merge the sources and to find the item's rendered entry in the cache,
+    without loading the item itself.
+    """
+
+    source: "TimelineSource"
+    pk: Any
+    date: datetime
+    version: tuple  # everything the entry shows that can change, tags aside
+
+
 class TimelineSource:
     """One app's contribution to the timeline. Subclass and register() an instance."""
 
@@ -62,11 +81,52 @@ class TimelineSource:
         """Items still to come, soonest first (the home page shows them on top)."""
         return []
 
+    # A source backed by something other than a model: the entry is its own key.
+
+    def keys(self, *, limit: int, tag: str | None = None) -> list[EntryKey]:
+        """The newest `limit` items as keys, newest first."""
+        return [
+            EntryKey(self, entry.url, entry.date, (entry,))
+            for entry in self.entries(limit=limit, tag=tag)
+        ]
+
+    def entries_for(self, keys: list[EntryKey]) -> dict[Any, TimelineEntry]:
+        """The entries of `keys` (of this source), by their key's pk."""
+        return {key.pk: key.version[0] for key in keys}
+
+    def tagged_model(self):
+        """The model whose tags the entries show (None: tags are in the version)."""
+        return None
+
+    def upcoming_keys(self, *, limit: int) -> list[EntryKey]:
+        """The items still to come as keys, soonest first."""
+        return [
+            EntryKey(self, entry.url, entry.date, (entry,)) for entry in self.upcoming(limit=limit)
+        ]
+
+    def upcoming_entries_for(self, keys: list[EntryKey]) -> dict[Any, TimelineEntry]:
+        """The “Coming up” entries of `keys` (of this source), by their key's pk."""
+        return {key.pk: key.version[0] for key in keys}
+
 
 class ModelTimelineSource(TimelineSource):
-    """A source backed by one model with taggit `tags` and a date field."""
+    """
+    A source backed by one model with taggit `tags` and a date field. Its
+    entries are rendered once per version: `version_fields` names every field
+    (related ones with "__") that an entry shows besides the date, the tags and
+    what `updated_at` already covers, and `row_version` adds what moves with time.
+    """
 
     date_field = "published_at"
+    version_fields: tuple[str, ...] = ("updated_at",)
+
+    def row_version(self, row: tuple) -> tuple:
+        """The version of an entry from its row of (pk, date, *version_fields)."""
+        return row
+
+    def key_queryset(self, tag: str | None) -> QuerySet:
+        """What the keys are read from: the items, with any annotation `version_fields` names."""
+        return self._filtered(tag)
 
     def queryset(self) -> QuerySet:
         """Published items with everything `to_entry` needs already joined."""
@@ -89,6 +149,61 @@ class ModelTimelineSource(TimelineSource):
 
     def count(self, *, tag: str | None = None) -> int:
         return self._filtered(tag).count()
+
+    def keys(self, *, limit: int, tag: str | None = None) -> list[EntryKey]:
+        if limit <= 0:
+            return []
+        rows = (
+            self.key_queryset(tag)
+            .prefetch_related(None)
+            .order_by(f"-{self.date_field}", "-pk")
+            .values_list("pk", self.date_field, *self.version_fields)[:limit]
+        )
+        return [EntryKey(self, row[0], row[1], (self.kind, *self.row_version(row))) for row in rows]
+
+    def entries_for(self, keys: list[EntryKey]) -> dict[Any, TimelineEntry]:
+        objects = self.queryset().filter(pk__in=[key.pk for key in keys])
+        return {obj.pk: self.to_entry(obj) for obj in objects}
+
+    def tagged_model(self):
+        return self.queryset().model
+
+    # “Coming up”: a source with items still to come names them and how they show.
+    upcoming_date_field = ""  # the field that dates an item in “Coming up”
+    upcoming_version_fields: tuple[str, ...] = ("updated_at",)
+
+    def upcoming_queryset(self) -> QuerySet | None:
+        """The items still to come, soonest first; None when the source has none."""
+        return None
+
+    def upcoming_entry(self, obj) -> TimelineEntry:
+        return self.to_entry(obj)
+
+    def upcoming_date(self, value) -> datetime:
+        """The `upcoming_date_field` value as the moment the entry is dated by."""
+        return value
+
+    def upcoming(self, *, limit: int) -> list[TimelineEntry]:
+        queryset = self.upcoming_queryset()
+        if queryset is None or limit <= 0:
+            return []
+        return [self.upcoming_entry(obj) for obj in queryset[:limit]]
+
+    def upcoming_keys(self, *, limit: int) -> list[EntryKey]:
+        queryset = self.upcoming_queryset()
+        if queryset is None or limit <= 0:
+            return []
+        rows = queryset.prefetch_related(None).values_list(
+            "pk", self.upcoming_date_field, *self.upcoming_version_fields
+        )[:limit]
+        return [
+            EntryKey(self, row[0], self.upcoming_date(row[1]), ("upcoming", self.kind, *row))
+            for row in rows
+        ]
+
+    def upcoming_entries_for(self, keys: list[EntryKey]) -> dict[Any, TimelineEntry]:
+        objects = self.upcoming_queryset().filter(pk__in=[key.pk for key in keys])
+        return {obj.pk: self.upcoming_entry(obj) for obj in objects}
 
     def tag_counts(self) -> Counter:
         rows = (
@@ -130,6 +245,15 @@ class Timeline:
     def __len__(self) -> int:
         return self.count()
 
+    def keys(self, key: slice) -> list[EntryKey]:
+        """The keys of the slice `key` of the merged list: one light query per source."""
+        start, stop = key.start or 0, key.stop
+        if stop is None:
+            stop = self.count()
+        per_source = [source.keys(limit=stop, tag=self.tag) for source in self.sources]
+        merged = heapq.merge(*per_source, key=lambda entry_key: entry_key.date, reverse=True)
+        return list(merged)[start:stop]
+
     def __getitem__(self, key):
         if not isinstance(key, slice):
             raise TypeError("Timeline supports slices only")
@@ -139,6 +263,111 @@ class Timeline:
         per_source = [source.entries(limit=stop, tag=self.tag) for source in self.sources]
         merged = heapq.merge(*per_source, key=lambda entry: entry.date, reverse=True)
         return list(merged)[start:stop]
+
+
+class RenderedTimeline(Timeline):
+    """
+    The timeline for pages that show its entries with `template` (the home page,
+    tag pages): a slice is a list of rendered entries, each read from the cache
+    by its key, and only the items whose entry is not there yet are loaded.
+    """
+
+    def __init__(self, *, template: str, **kwargs):
+        super().__init__(**kwargs)
+        self.template = template
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            raise TypeError("Timeline supports slices only")
+        return render_entries(self.keys(key), template=self.template)
+
+
+def _load(keys: list[EntryKey]) -> dict[tuple, TimelineEntry]:
+    """The entries of `keys` by (source, pk): one query (and its prefetches) per source."""
+    by_source: dict[TimelineSource, list[EntryKey]] = {}
+    for key in keys:
+        by_source.setdefault(key.source, []).append(key)
+    return {
+        (source, pk): entry
+        for source, source_keys in by_source.items()
+        for pk, entry in source.entries_for(source_keys).items()
+    }
+
+
+def _tags_by_key(keys: list[EntryKey]) -> dict[tuple, tuple]:
+    """The (slug, name) of each key's tags, for the versions: one query for every source."""
+    condition, content_types = Q(), {}
+    for source in {key.source for key in keys}:
+        model = source.tagged_model()
+        if model is not None:
+            content_types[source] = ContentType.objects.get_for_model(model)
+    for source, content_type in content_types.items():
+        pks = [key.pk for key in keys if key.source is source]
+        condition |= Q(content_type=content_type, object_id__in=pks)
+    tags: dict[tuple, list] = {}
+    if content_types:
+        kinds = {content_type.pk: source for source, content_type in content_types.items()}
+        rows = (
+            TaggedItem.objects.filter(condition)
+            .order_by("pk")
+            .values_list("content_type_id", "object_id", "tag__slug", "tag__name")
+        )
+        for content_type_id, object_id, slug, name in rows:
+            tags.setdefault((kinds[content_type_id], object_id), []).append((slug, name))
+    return {(key.source, key.pk): tuple(tags.get((key.source, key.pk), ())) for key in keys}
+
+
+def render_entries(keys: list[EntryKey], *, template: str) -> list[SafeString]:
+    """
+    The entries of `keys` rendered with `template` (as `entry`), each from the
+    cache when its version is there, the others loaded and rendered together.
+    """
+    tags = _tags_by_key(keys)
+    cache_keys = {
+        (key.source, key.pk): fragments.fragment_key(
+            template, (key.version, tags[key.source, key.pk])
+        )
+        for key in keys
+    }
+    found = fragments.cache_get_many(list(cache_keys.values()))
+    missing = [key for key in keys if cache_keys[key.source, key.pk] not in found]
+    if missing:
+        compiled = get_template(template)
+        rendered = {
+            cache_keys[identity]: compiled.render({"entry": entry})
+            for identity, entry in _load(missing).items()
+        }
+        fragments.cache_set_many(rendered)
+        found.update(rendered)
+    # An item unpublished since its key was read has no entry: it is left out.
+    html = (found.get(cache_keys[key.source, key.pk]) for key in keys)
+    return [mark_safe(fragment) for fragment in html if fragment is not None]
+
+
+def render_upcoming(*, limit: int, template: str) -> SafeString:
+    """
+    `template` with `upcoming`, the next `limit` items across every source, soonest
+    first: read from the cache while those items stay as they are.
+    """
+    keys = sorted(
+        (key for source in _sources for key in source.upcoming_keys(limit=limit)),
+        key=lambda key: key.date,
+    )[:limit]
+
+    def context():
+        by_source: dict[TimelineSource, list[EntryKey]] = {}
+        for key in keys:
+            by_source.setdefault(key.source, []).append(key)
+        found = {
+            (source, pk): entry
+            for source, source_keys in by_source.items()
+            for pk, entry in source.upcoming_entries_for(source_keys).items()
+        }
+        entries = [found.get((key.source, key.pk)) for key in keys]
+        return {"upcoming": [entry for entry in entries if entry is not None]}
+
+    version = tuple(key.version for key in keys)
+    return fragments.render_once(template, version=version, context=context)
 
 
 def upcoming(*, limit: int = 3) -> list[TimelineEntry]:

@@ -23,17 +23,20 @@ from portal.markdown import render_markdown
 from portal.pagination import paginate
 
 HOME_UPCOMING = 3
+TIMELINE_ENTRY = "portal/partials.html#timeline-entry"
 
 
 @require_safe
 def home(request):
-    page = paginate(request, timeline.Timeline())
+    page = paginate(request, timeline.RenderedTimeline(template=TIMELINE_ENTRY))
     return render(
         request,
         "portal/home.html",
         {
             "page": page,
-            "upcoming": timeline.upcoming(limit=HOME_UPCOMING),
+            "upcoming_html": timeline.render_upcoming(
+                limit=HOME_UPCOMING, template="portal/home.html#coming-up"
+            ),
             "site_json_ld": _site_json_ld(),
         },
     )
@@ -81,7 +84,7 @@ def tag_list(request):
 @require_safe
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    page = paginate(request, timeline.Timeline(tag=tag.slug))
+    page = paginate(request, timeline.RenderedTimeline(template=TIMELINE_ENTRY, tag=tag.slug))
     return render(request, "portal/tag_detail.html", {"tag": tag, "page": page})
 
 

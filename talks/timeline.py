@@ -1,9 +1,11 @@
 from dataclasses import replace
+from datetime import datetime, time
 from functools import partial
 
 from django.db.models import DateTimeField
 from django.db.models.functions import Cast, Least
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from portal.timeline import ModelTimelineSource, TimelineEntry, register
@@ -20,6 +22,7 @@ class TalkTimelineSource(ModelTimelineSource):
     kind = "talk"
     kind_label = "Talk"
     date_field = "timeline_at"
+    version_fields = ("updated_at", "date")
 
     def queryset(self):
         return (
@@ -27,6 +30,10 @@ class TalkTimelineSource(ModelTimelineSource):
             .for_display()
             .annotate(timeline_at=Least("published_at", Cast("date", DateTimeField())))
         )
+
+    def row_version(self, row):
+        # “Upcoming on …” in the excerpt until the day has come.
+        return (*row, row[-1] >= timezone.localdate())
 
     def to_entry(self, talk):
         excerpt = f"{talk.event_name}, {talk.place}."
@@ -52,10 +59,17 @@ class TalkTimelineSource(ModelTimelineSource):
             },
         )
 
-    def upcoming(self, *, limit: int) -> list[TimelineEntry]:
-        # In "Coming up" a talk is dated by its day, like sessions by their start.
-        talks = self.queryset().upcoming()[:limit]
-        return [replace(self.to_entry(talk), date=talk.starts_at) for talk in talks]
+    # In "Coming up" a talk is dated by its day, like sessions by their start.
+    upcoming_date_field = "date"
+
+    def upcoming_queryset(self):
+        return self.queryset().upcoming()
+
+    def upcoming_entry(self, talk):
+        return replace(self.to_entry(talk), date=talk.starts_at)
+
+    def upcoming_date(self, value):
+        return timezone.make_aware(datetime.combine(value, time.min))
 
 
 register(TalkTimelineSource())

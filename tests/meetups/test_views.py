@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -119,6 +120,21 @@ def test_past_session_lines_show_every_change_at_once(
 
     session.unpublish()
     assert "Gossip" not in client.get(url).text
+
+
+def test_home_entry_of_a_session_follows_its_papers_and_series(
+    client, series, make_session, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the entries' own cache, not the page cache, is tested
+    session = make_session(number=8, days=-3, papers=1, description="")
+    paper = session.reading_list.get().paper
+    assert f"Reading: {paper.title}." in client.get("/").text
+    paper.title = "A renamed paper"
+    paper.save()
+    assert "Reading: A renamed paper." in client.get("/").text
+    series.name = "Systems Reading Group"
+    series.save()
+    assert "8th Systems Reading Group" in client.get("/").text
 
 
 def test_session_page_has_everything_a_visitor_needs(client, series, make_session, make_paper):
@@ -274,6 +290,10 @@ def test_list_pages_cost_the_same_with_one_or_many_sessions(
     _add_sessions(make_session, make_paper, measured, numbers=[1, 2], papers=1)
     client.get(url)  # warm the per-process content-type cache, as on a running server
     one = _queries(client, url)
+    cache.clear()  # and with no entry rendered yet (see portal.fragments)
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
+    cold_with_one = len(cold)
 
     _add_sessions(make_session, make_paper, measured, numbers=range(3, 26), papers=3)
     for index in range(2):
@@ -284,6 +304,9 @@ def test_list_pages_cost_the_same_with_one_or_many_sessions(
     for session in measured.sessions.all()[:10]:
         ReadingListEntry.objects.create(session=session, paper=shared)
 
+    cache.clear()
+    with django_assert_num_queries(cold_with_one):
+        assert client.get(url).status_code == 200
     with django_assert_num_queries(one):
         assert client.get(url).status_code == 200
 
