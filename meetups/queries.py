@@ -24,6 +24,20 @@ def past_session_lines(user, series: Series, *, now: datetime):
         .filter(series=series)
         .past(now=now)
         .select_related("series")
+        # What a line shows: the count groups by every column, so no more than that.
+        .only(
+            "number",
+            "title",
+            "starts_at",
+            "status",
+            "cancellation_reason",
+            "published_at",
+            "updated_at",
+            "series__name",
+            "series__slug",
+            "series__time_zone",
+            "series__updated_at",
+        )
         .annotate(paper_count=Count("reading_list"))
         .order_by("-starts_at", "-number")
     )
