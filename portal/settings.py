@@ -189,7 +189,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"club@{_site_host}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks -----------------------------------------------------------
-# Tasks are stored in the database and run by `manage.py db_worker`.
+# Tasks are stored in the database and run by `manage.py run_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Club announcements are sent by the worker. A worker holds an announcement for this
