@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from meetups.citations import CitationError, read_citation
+from meetups.hugo import cues
 from meetups.hugo.blocks import (
     CLAUSE_END,
     SENTENCE_END,
@@ -69,78 +70,6 @@ from meetups.hugo.references import (
 )
 from meetups.hugo.references import parse_reference as _parse_reference
 
-# --- what sentences and links say ---------------------------------------------------------
-
-_READING_CUE = re.compile(
-    r"\b(?:we(?: also| all| then| first)? (?:read|re-?read|skimmed|discussed|covered|looked at"
-    r"|went through|studied|picked|chose)|we(?:'ll| will| are going to|'re going to) "
-    r"(?:read|discuss|cover)|this (?:time|week|month|session)|today|"
-    r"(?:the|our|two|three|both) (?:papers?|articles?|readings?|chapters?|blog posts?)\b"
-    r"|(?:papers?|readings?|reading list)(?: (?:of|for) the \w+)?\s*:|the following"
-    r"|for a change)",
-    re.IGNORECASE,
-)
-_PASSING_CUE = re.compile(
-    r"\b(?:see(?: also)?|cf\.?|builds? on|built on|based on|inspired by|extends|follow-?up"
-    r"|related work|earlier|previously|original|came up|in passing|mentioned|compared? (?:to|with)"
-    r"|such as|e\.g\.|for example|as in|background)\b",
-    re.IGNORECASE,
-)
-# Says what follows is not this session's reading.
-_ELSEWHERE_CUE = re.compile(
-    r"\b(?:next (?:time|week|session|month)|further reading|more reading|additional reading"
-    r"|optional|alternatives?|did(?: not|n't) (?:pick|choose|read)|not (?:picked|chosen)"
-    r"|candidates?|suggestions|other (?:papers|options)|see also|related (?:work|papers|reading)"
-    r"|background reading|if you want more|homework|for later)\b",
-    re.IGNORECASE,
-)
-_READING_HEADING = re.compile(
-    r"^(?:the )?(?:references?|bibliography|papers?|readings?|reading list|literature"
-    r"|(?:this|today)(?: week| time|'s)*'?s? (?:paper|reading)s?)\W*$",
-    re.IGNORECASE,
-)
-# Link texts that name no title.
-_GENERIC_LABEL = re.compile(
-    r"^(?:here|this|this one|that one|it|this paper|the paper|paper|pdf|the pdf|link|article"
-    r"|the article|this article|arxiv|doi|acm|usenix|ieee|download|full text|preprint|html"
-    r"|web|online|\[?\d{1,3}\]?)$",
-    re.IGNORECASE,
-)
-# A link's text that names where the paper appeared, not the paper: “USENIX ATC 2010”.
-_VENUE_LABEL = re.compile(r"^(?:[A-Z][\w&+/-]*\s+){1,4}(?:'\d{2}|\d{4})$")
-_MATERIAL_HOSTS = {
-    "youtube.com": "a recording",
-    "youtu.be": "a recording",
-    "vimeo.com": "a recording",
-    "media.ccc.de": "a recording",
-    "speakerdeck.com": "slides",
-    "slideshare.net": "slides",
-    "slides.com": "slides",
-    "github.com": "a GitHub page",
-    "gitlab.com": "a GitLab page",
-    "twitter.com": "a social-network post",
-    "x.com": "a social-network post",
-    "mastodon.social": "a social-network post",
-    "www.linkedin.com": "a social-network post",  # not engineering.linkedin.com, a blog
-    "meetup.com": "the meetup page",
-    "zoom.us": "the call",
-    "hackmd.io": "the session's notes",
-    "notion.so": "the session's notes",
-    "etherpad.wikimedia.org": "the session's notes",
-    "wikipedia.org": "an encyclopedia page",
-}
-_MATERIAL_WORDS = (
-    (re.compile(r"\b(?:slides?|deck)\b", re.I), "slides"),
-    (re.compile(r"\b(?:recording|video|talk|watch)\b", re.I), "a recording"),
-    (re.compile(r"\b(?:notes|minutes)\b", re.I), "the session's notes"),
-    (re.compile(r"^#\d+$|\bissue\b|\bpull request\b", re.I), "an issue"),
-    (re.compile(r"\b(?:repo|repository|code|source)\b", re.I), "code"),
-    (re.compile(r"\b(?:homepage|home page|website)\b", re.I), "a homepage"),
-    (re.compile(r"\b(?:chat|thread|forum)\b", re.I), "a discussion"),
-)
-_PERSON = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’.-]+){0,2}$")
-_FRONT_PAGE = re.compile(r"^/?(?:~[\w.-]+/?)?$")
-
 # A formatted reference: “Surname, Given …” or “Given Surname, …” before a quoted title,
 # “(2001). Title.” (APA) or “, 2001. Title.” (Harvard).
 _AUTHOR_START = r"^(?:[A-Z][\w'’-]+(?: [a-z]{1,3})?(?: [A-Z][\w'’-]+)?, (?:[A-Z][\w'’-]*\.?)|(?:[A-Z][\w.'’-]* ){1,3}[A-Z][\w'’-]+(?:,| and| et al))"
@@ -164,8 +93,8 @@ def _names_something(label: str) -> bool:
     label = clean_label(label)
     return (
         bool(label)
-        and not _GENERIC_LABEL.match(label)
-        and not _VENUE_LABEL.match(label)
+        and not cues.GENERIC_LABEL.match(label)
+        and not cues.VENUE_LABEL.match(label)
         and not label.startswith(("http", "/"))
     )
 
@@ -229,11 +158,11 @@ def _material(url: str, label: str) -> str:
         return ""
     if host == "docs.google.com":
         return "slides" if "/presentation/" in parts.path else "a shared document"
-    for known, what in _MATERIAL_HOSTS.items():
+    for known, what in cues.MATERIAL_HOSTS.items():
         if host == known or (host.endswith("." + known) and not known.startswith("www.")):
             return what
     if label and len(label.split()) <= 5 and not looks_like_reference(label):
-        for pattern, what in _MATERIAL_WORDS:
+        for pattern, what in cues.MATERIAL_WORDS:
             if pattern.search(label):
                 return what
     return ""
@@ -242,7 +171,9 @@ def _material(url: str, label: str) -> str:
 def _homepage(url: str, label: str) -> bool:
     parts = split_url(url)
     return (
-        bool(parts.hostname) and bool(_PERSON.match(label)) and bool(_FRONT_PAGE.match(parts.path))
+        bool(parts.hostname)
+        and bool(cues.PERSON.match(label))
+        and bool(cues.FRONT_PAGE.match(parts.path))
     )
 
 
@@ -260,27 +191,27 @@ def _judge_link(link: Link, *, text: str, masked: str, block: Block, alone: bool
     label = clean_label(link.label)
     sentence = around(masked, link.start, SENTENCE_END)
     clause = around(masked, link.start, CLAUSE_END)
-    if block.heading and _ELSEWHERE_CUE.search(block.heading):
+    if block.heading and cues.ELSEWHERE_CUE.search(block.heading):
         return _Verdict(False, f"under the heading “{block.heading}”")
-    if block.intro and _ELSEWHERE_CUE.search(block.intro):
+    if block.intro and cues.ELSEWHERE_CUE.search(block.intro):
         return _Verdict(False, f"after “{_short(block.intro)}”")
     if what := _material(link.url, label):
         return _Verdict(False, f"{what}, not a paper")
-    if _ELSEWHERE_CUE.search(sentence):
+    if cues.ELSEWHERE_CUE.search(sentence):
         return _Verdict(False, f"the sentence “{_short(sentence)}” names another time or list")
     if label and looks_like_reference(label):
         return _Verdict(True, "a link whose text is a whole reference", strong=True)
     if label and _homepage(link.url, label):
         return _Verdict(False, "a person's homepage")
-    if block.intro and _READING_CUE.search(block.intro):
+    if block.intro and cues.READING_CUE.search(block.intro):
         return _Verdict(True, f"listed after “{_short(block.intro)}”", strong=True)
-    if block.heading and _READING_HEADING.match(block.heading):
+    if block.heading and cues.READING_HEADING.match(block.heading):
         return _Verdict(True, f"under the heading “{block.heading}”", strong=True)
-    if _PASSING_CUE.search(clause) or (
-        not _READING_CUE.search(sentence) and _PASSING_CUE.search(sentence)
+    if cues.PASSING_CUE.search(clause) or (
+        not cues.READING_CUE.search(sentence) and cues.PASSING_CUE.search(sentence)
     ):
         return _Verdict(False, "cited in passing")
-    if _READING_CUE.search(clause) or _READING_CUE.search(sentence):
+    if cues.READING_CUE.search(clause) or cues.READING_CUE.search(sentence):
         return _Verdict(True, f"in “{_short(sentence)}”")
     if link.emphasized or link.marker:
         return _Verdict(True, "a title in italics or quotes" if link.emphasized else "a cited link")
@@ -369,7 +300,8 @@ def _judge_entry(text: str, *, cited_in: list[str]) -> _Verdict:
         if all(whats):
             return _Verdict(False, f"{whats[0]}, not a paper")
     if cited_in and all(
-        _PASSING_CUE.search(clause) and not _READING_CUE.search(clause) for clause in cited_in
+        cues.PASSING_CUE.search(clause) and not cues.READING_CUE.search(clause)
+        for clause in cited_in
     ):
         return _Verdict(False, "the text cites it only in passing")
     return _Verdict(True, "in the reference list")
@@ -418,7 +350,7 @@ def read_post(body: str) -> PostReading:
         start, end = region
         for index in range(start + 1, end):
             heading = not code[index] and HEADING.match(lines[index])
-            if heading and _ELSEWHERE_CUE.search(lines[index]):
+            if heading and cues.ELSEWHERE_CUE.search(lines[index]):
                 end = index
                 break
         section = lines[start + 1 : end]
@@ -474,7 +406,11 @@ def _readings_in_text(
             unnamed = [link for link in links if not _names_something(link.label)]
             if looks_like_reference(mask(item, unnamed).replace("\x00", " ")):
                 elsewhere = next(
-                    (text for text in (block.heading, block.intro) if _ELSEWHERE_CUE.search(text)),
+                    (
+                        text
+                        for text in (block.heading, block.intro)
+                        if cues.ELSEWHERE_CUE.search(text)
+                    ),
                     "",
                 )
                 if elsewhere:
