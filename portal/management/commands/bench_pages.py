@@ -31,6 +31,7 @@ STATIC_FILE = "portal/site.css"
 MODES = {"off": 0, "on": 600}  # PAGE_CACHE_SECONDS
 GOALS = {"off": 0.1, "on": 0.7}  # share of the static file's requests per second
 CACHED_P99_GOAL_MS = 20
+STATIC_AGAIN = "static file, again at the end"
 
 
 class Command(BaseCommand):
@@ -170,6 +171,15 @@ class Command(BaseCommand):
                 )
                 for label, path in urls.items()
             }
+            # The static file once more at the end: other work on the machine moves every
+            # figure, and the shares are taken against both runs of the file.
+            results[STATIC_AGAIN] = load.run_wrk(
+                server.base_url + pages["static"],
+                script=script,
+                connections=connections,
+                seconds=seconds,
+            )
+            sizes[STATIC_AGAIN] = sizes[next(iter(urls))]
             memory = [load.peak_memory_mb(pid) for pid in server.worker_pids()]
         self.print_table(
             mode,
@@ -186,7 +196,8 @@ class Command(BaseCommand):
         self, mode, *, load_before, results, sizes, memory, seconds, connections, workers
     ):
         goal = GOALS[mode]
-        static_rate = next(iter(results.values())).per_second
+        first_static = next(iter(results.values()))
+        static_rate = (first_static.per_second + results[STATIC_AGAIN].per_second) / 2
         self.stdout.write(
             f"\nPage cache {mode} (PAGE_CACHE_SECONDS={MODES[mode]}): gunicorn with {workers} "
             f"workers, wrk with {connections} connections, {seconds:g} s per page, "
@@ -196,10 +207,10 @@ class Command(BaseCommand):
         self.stdout.write(header + "  goal")
         self.stdout.write("-" * (len(header) + 6))
         shares = []
-        for index, (label, result) in enumerate(results.items()):
+        for label, result in results.items():
             share = result.per_second / static_rate if static_rate else 0.0
             verdict = ""
-            if index:
+            if result is not first_static and label != STATIC_AGAIN:
                 shares.append(share)
                 met = share >= goal and (mode == "off" or result.p99_ms < CACHED_P99_GOAL_MS)
                 verdict = "ok" if met else "MISSED"
@@ -217,6 +228,7 @@ class Command(BaseCommand):
         if mode == "on":
             goal_text += f" and p99 < {CACHED_P99_GOAL_MS} ms"
         self.stdout.write(
+            f"Shares are of the static file's mean rate over its two runs. "
             f"Goal: {goal_text}; median share {statistics.median(shares):.2f}. "
             f"Workers' peak memory (VmHWM): {peaks}."
         )
