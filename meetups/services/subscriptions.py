@@ -11,11 +11,9 @@ per-address limit and the confirmation email.
 """
 
 import enum
-import hashlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -27,6 +25,7 @@ from meetups.identifiers import normalize_email
 from meetups.mailing import tokens
 from meetups.mailing.mime import confirmation_message
 from meetups.models import Delivery, Series, Subscription
+from meetups.services.limits import mailbox_key, within_limit
 from meetups.tasks import process_subscription_request, send_confirmation
 from portal.worker import abandon, keeps_task_rows, task_rows
 
@@ -50,31 +49,9 @@ class SubscribeOutcome(enum.StrEnum):
     ADDRESS_LIMITED = "too many confirmations for this address"
 
 
-def _within_limit(key: str, *, limit: int, window: timedelta) -> bool:
-    """
-    Count one more use of `key` in the shared cache; False once more than `limit`
-    uses fall in the window. add() starts a window only if none is running and
-    incr() is atomic, so app servers sharing the cache count together.
-    """
-    seconds = int(window.total_seconds())
-    cache.add(key, 0, timeout=seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The window ran out between add() and incr(): this use opens a new one.
-        cache.add(key, 1, timeout=seconds)
-        count = 1
-    return count <= limit
-
-
 def _address_key(email: str) -> str:
-    """
-    The per-address counter's key. One mailbox, however it is spelled: case-folded
-    (“Ada@x.org” and “ada@x.org” count together, though each is stored as given).
-    Addresses are kept out of the cache; a digest is enough to count them.
-    """
-    mailbox = normalize_email(email).casefold()
-    return "meetups:confirmations:" + hashlib.sha256(mailbox.encode()).hexdigest()
+    """The per-address counter of confirmation emails (see `limits.mailbox_key`)."""
+    return mailbox_key("confirmations", email)
 
 
 def subscription_request(
@@ -86,7 +63,7 @@ def subscription_request(
     (`subscription_request_process`). Returns QUEUED, or what was done when the
     task backend runs tasks at once (as in tests).
     """
-    if not _within_limit(
+    if not within_limit(
         f"meetups:subscribe:ip:{client_ip}",
         limit=SUBSCRIBE_REQUESTS_PER_IP,
         window=SUBSCRIBE_IP_WINDOW,
@@ -134,7 +111,7 @@ def subscription_request_process(
         )
         if not claimed:
             return SubscribeOutcome.RECENTLY_SENT
-        if not _within_limit(
+        if not within_limit(
             _address_key(email),
             limit=CONFIRMATIONS_PER_ADDRESS,
             window=CONFIRMATIONS_ADDRESS_WINDOW,
