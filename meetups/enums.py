@@ -54,3 +54,25 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     SKIPPED = "skipped", "Skipped (unsubscribed before sending)"
+
+
+class SuggestionStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", "Waiting for the suggester's confirmation"
+    PENDING_APPROVAL = "pending_approval", "Waiting for the organizer's approval"
+    OPEN = "open", "Open for votes"
+    ACCEPTED = "accepted", "Accepted into a session"
+    REJECTED = "rejected", "Rejected"
+    MERGED = "merged", "Merged into another suggestion"
+
+
+class VoteStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", "Waiting for the voter's confirmation"
+    COUNTED = "counted", "Counted"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ClaimStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", "Waiting for the presenter's confirmation"
+    PENDING = "pending", "Waiting for the organizer"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"

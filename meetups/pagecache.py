@@ -1,8 +1,19 @@
-"""What changes the club's pages: series, sessions, papers and reading lists, and time."""
+"""
+What changes the club's pages: series, sessions, papers and reading lists,
+suggestions with their votes and presenters, and time.
+"""
 
 from django.db.models import Min, Q
 
-from meetups.models import Paper, ReadingListEntry, Series, Session
+from meetups.models import (
+    Paper,
+    PresenterClaim,
+    ReadingListEntry,
+    Series,
+    Session,
+    Suggestion,
+    Vote,
+)
 from portal.pagecache import PageChanges, register
 
 
@@ -22,7 +33,7 @@ def next_change(now):
 register(
     PageChanges(
         name="meetups",
-        models=(Series, Session, Paper, ReadingListEntry),
+        models=(Series, Session, Paper, ReadingListEntry, Suggestion, Vote, PresenterClaim),
         next_change=next_change,
     )
 )

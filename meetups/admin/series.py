@@ -40,6 +40,7 @@ class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
             {"fields": ["venue_name", "venue_address", "venue_map_url", "online_url"]},
         ),
         ("Email", {"fields": ["remind_hours_before"]}),
+        ("Suggestions", {"fields": ["suggestions_need_approval"]}),
     ]
 
     def get_queryset(self, request):

@@ -90,6 +90,11 @@ class Series(PublicPathsMixin, RenderedMarkdownMixin, models.Model):
         help_text="Email confirmed subscribers this many hours before each session; 0: no "
         "reminders.",
     )
+    suggestions_need_approval = models.BooleanField(
+        "suggestions need approval",
+        default=False,
+        help_text="Confirmed paper suggestions wait for your approval before they are listed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
