@@ -76,3 +76,10 @@ class ClaimStatus(models.TextChoices):
     PENDING = "pending", "Waiting for the organizer"
     APPROVED = "approved", "Approved"
     DECLINED = "declined", "Declined"
+
+
+class AttendanceStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting confirmation of the address"
+    GOING = "going", "Going"
+    WAITING = "waiting", "On the waitlist"
+    CANCELLED = "cancelled", "Cancelled"

@@ -1,11 +1,12 @@
 """
 What changes the club's pages: series, sessions, papers and reading lists,
-suggestions with their votes and presenters, and time.
+RSVPs, suggestions with their votes and presenters, and time.
 """
 
 from django.db.models import Min, Q
 
 from meetups.models import (
+    Attendance,
     Paper,
     PresenterClaim,
     ReadingListEntry,
@@ -33,7 +34,17 @@ def next_change(now):
 register(
     PageChanges(
         name="meetups",
-        models=(Series, Session, Paper, ReadingListEntry, Suggestion, Vote, PresenterClaim),
+        # A session page shows how many places are taken and how many wait.
+        models=(
+            Series,
+            Session,
+            Paper,
+            ReadingListEntry,
+            Attendance,
+            Suggestion,
+            Vote,
+            PresenterClaim,
+        ),
         next_change=next_change,
     )
 )

@@ -51,6 +51,8 @@ class SessionAdminForm(forms.ModelForm):
             "status",
             "cancellation_reason",
             "published_at",
+            "capacity",
+            "rsvps_closed",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -104,6 +106,7 @@ class SeriesAdminForm(forms.ModelForm):
             "venue_map_url",
             "online_url",
             "remind_hours_before",
+            "default_capacity",
         ]
         widgets = {"time_zone": forms.Select(choices=time_zone_choices)}
 

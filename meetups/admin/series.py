@@ -41,6 +41,7 @@ class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
         ),
         ("Email", {"fields": ["remind_hours_before"]}),
         ("Suggestions", {"fields": ["suggestions_need_approval"]}),
+        ("RSVPs", {"fields": ["default_capacity"]}),
     ]
 
     def get_queryset(self, request):

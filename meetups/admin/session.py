@@ -94,6 +94,7 @@ class SessionAdmin(PublishableAdmin):
             },
         ),
         ("Status", {"fields": ["status", "cancellation_reason", "published_at"]}),
+        ("RSVPs", {"fields": ["capacity", "rsvps_closed"]}),
         ("Calendar", {"fields": ["sequence", "calendar_links"]}),
     ]
 

@@ -95,6 +95,14 @@ class Series(PublicPathsMixin, RenderedMarkdownMixin, models.Model):
         default=False,
         help_text="Confirmed paper suggestions wait for your approval before they are listed.",
     )
+    default_capacity = models.PositiveIntegerField(
+        "places per session",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="How many can RSVP to a session before the waitlist starts; a session may "
+        "say otherwise. Empty: no limit.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

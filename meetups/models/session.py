@@ -120,6 +120,19 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
         editable=False,
         help_text="iCalendar SEQUENCE: grows whenever time, place or status changes.",
     )
+    capacity = models.PositiveIntegerField(
+        "places",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="How many can RSVP before the waitlist starts. Empty: the series' number "
+        "of places (if it has none, no limit).",
+    )
+    rsvps_closed = models.BooleanField(
+        "RSVPs closed",
+        default=False,
+        help_text="Take no more RSVPs (those given stay). They also close when the session starts.",
+    )
     tags = TaggableManager(blank=True, related_name="sessions", manager=TagsManager)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -258,6 +271,23 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
             if part
         )
         return venue or self.place_online_url
+
+    # --- RSVPs ---
+
+    @property
+    def places(self) -> int | None:
+        """How many may be going: the session's own number, else the series'; None: no limit."""
+        return self.capacity if self.capacity is not None else self.series.default_capacity
+
+    def rsvp_closed_reason(self, *, now: datetime | None = None) -> str:
+        """Why no RSVP is taken now ("cancelled", "started", "closed"), or "" when they are."""
+        if self.is_cancelled:
+            return "cancelled"
+        if self.starts_at <= (now or timezone.now()):
+            return "started"
+        if self.rsvps_closed:
+            return "closed"
+        return ""
 
     # --- the reading list ---
 
