@@ -42,6 +42,9 @@ class SubscriptionStatus(models.TextChoices):
 class AnnouncementKind(models.TextChoices):
     ANNOUNCEMENT = "announcement", "Announcement"
     REMINDER = "reminder", "Reminder"
+    # To everyone concerned when an announced session moves or is cancelled.
+    CHANGE = "change", "Change notice"
+    CANCELLATION = "cancellation", "Cancellation notice"
 
 
 class AnnouncementStatus(models.TextChoices):
@@ -53,7 +56,7 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Skipped (unsubscribed before sending)"
+    SKIPPED = "skipped", "Skipped (unsubscribed or RSVP cancelled before sending)"
 
 
 class SuggestionStatus(models.TextChoices):

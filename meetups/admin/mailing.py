@@ -135,12 +135,8 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     @admin.display(description="failures (latest 50)")
     def failures(self, announcement):
-        failed = (
-            announcement.deliveries.filter(status=DeliveryStatus.FAILED)
-            .select_related("subscription")
-            .order_by("-pk")[:50]
-        )
-        rows = [(delivery.subscription.email, delivery.last_error) for delivery in failed]
+        failed = announcement.deliveries.filter(status=DeliveryStatus.FAILED).order_by("-pk")[:50]
+        rows = [(delivery.email, delivery.last_error) for delivery in failed]
         if not rows:
             return "None."
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", rows))
@@ -160,13 +156,13 @@ class AnnouncementAdmin(admin.ModelAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["recipient", "announcement", "status", "attempts", "last_error", "sent_at"]
     list_filter = ["status", "announcement__kind", "announcement"]
-    list_select_related = ["subscription", "announcement"]
-    search_fields = ["subscription__email"]
+    list_select_related = ["announcement"]
+    search_fields = ["email"]
     list_per_page = 200
 
-    @admin.display(description="recipient", ordering="subscription__email")
+    @admin.display(description="recipient", ordering="email")
     def recipient(self, delivery):
-        return delivery.subscription.email
+        return delivery.email
 
     def has_add_permission(self, request):
         return False

@@ -362,20 +362,23 @@ def _send_due(
                     pk__gt=cursor,
                 )
                 .order_by("pk")
-                .values_list("pk", "attempts", "subscription__email", "subscription__status")[
+                .values_list("pk", "attempts", "email", "subscription_id", "subscription__status")[
                     :BATCH_SIZE
                 ]
             )
             if not batch:
                 return
-            for delivery_id, attempts, address, subscription_status in batch:
+            for delivery_id, attempts, address, subscription_id, subscription_status in batch:
                 cursor = delivery_id
                 if time.monotonic() - last_renewal > renew_every:
                     if not _renew(announcement.pk, owner):
                         report.result = "lease lost"
                         return
                     last_renewal = time.monotonic()
-                if subscription_status != SubscriptionStatus.CONFIRMED:
+                if (
+                    subscription_id is not None
+                    and subscription_status != SubscriptionStatus.CONFIRMED
+                ):
                     Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
                         status=DeliveryStatus.SKIPPED, last_error="Unsubscribed before sending."
                     )

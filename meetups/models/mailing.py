@@ -119,6 +119,10 @@ class Announcement(models.Model):
     lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The one queued run allowed to continue this announcement; older ones stop at once.
     run_token = models.UUIDField(null=True, blank=True, editable=False)
+    # What the email told its recipients about the session: its calendar SEQUENCE and its
+    # time, place and status then. A later change notice says what changed since.
+    sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    session_state = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = AnnouncementQuerySet.as_manager()
 
@@ -140,13 +144,20 @@ class Announcement(models.Model):
 
 
 class Delivery(models.Model):
-    """One announcement to one subscriber: sent once, or failed with the reason."""
+    """
+    One announcement to one address: sent once, or failed with the reason. The
+    address may come with why it is on the list (a subscription, an RSVP, or
+    both); the run skips it if none of those still holds when it is its turn.
+    A delivery with neither goes to the address as it stands.
+    """
 
     announcement = models.ForeignKey(
         Announcement, on_delete=models.CASCADE, related_name="deliveries"
     )
+    email = models.EmailField(max_length=254, help_text="Normalized, like subscriptions'.")
+    # Deleting the subscription (or RSVP) deletes what was to be sent on its account.
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+        Subscription, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     status = models.CharField(
         max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
@@ -163,8 +174,9 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
         constraints = [
             models.UniqueConstraint(
-                fields=["announcement", "subscription"],
-                name="meetups_delivery_once_per_subscriber",
+                fields=["announcement", "email"],
+                name="meetups_delivery_once_per_address",
+                violation_error_message="This address already gets this email.",
             )
         ]
         indexes = [
@@ -175,7 +187,7 @@ class Delivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.announcement.subject} → {self.subscription.email}"
+        return f"{self.announcement.subject} → {self.email}"
 
     def get_absolute_url(self):
         return self.announcement.get_absolute_url()

@@ -263,14 +263,18 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
         return self.online_url or self.series.online_url
 
     @property
-    def location_text(self) -> str:
-        """One line for calendars and feeds: “Lab 3, Example Street 1, Berlin” or the online URL."""
-        venue = ", ".join(
+    def venue_text(self) -> str:
+        """“Lab 3, Example Street 1, Berlin”, or "" for a session online only."""
+        return ", ".join(
             part
             for part in [self.place_venue_name, " ".join(self.place_venue_address.split())]
             if part
         )
-        return venue or self.place_online_url
+
+    @property
+    def location_text(self) -> str:
+        """One line for calendars and feeds: the venue (see `venue_text`) or the online URL."""
+        return self.venue_text or self.place_online_url
 
     # --- RSVPs ---
 
@@ -345,6 +349,16 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
             return False
         self.sequence = previous.sequence + 1
         return True
+
+    def calendar_state(self) -> dict:
+        """What calendars show of the session's time, place and status, as JSON values."""
+        return {
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.ends_at.isoformat(),
+            "venue": self.venue_text,
+            "online_url": self.place_online_url,
+            "status": self.status,
+        }
 
     # --- validation ---
 

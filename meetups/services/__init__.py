@@ -5,12 +5,14 @@ names are re-exported here, so callers say `services.subscription_request(...)`.
 
 from meetups.services.announcements import (
     NothingToAnnounce,
+    Recipient,
     announcement_create,
     announcement_preview,
     announcement_resume,
     announcement_runs_recover,
     announcement_send_test,
     reminders_send_due,
+    subscriber_recipients,
 )
 from meetups.services.citations import CitationsImportResult, papers_import_citations
 from meetups.services.papers import (
@@ -47,6 +49,7 @@ __all__ = [
     "ConfirmOutcome",
     "NothingToAnnounce",
     "PaperDraft",
+    "Recipient",
     "SubscribeOutcome",
     "announcement_create",
     "announcement_preview",
@@ -65,6 +68,7 @@ __all__ = [
     "reminders_send_due",
     "session_duplicate_as_next",
     "session_schedule_next",
+    "subscriber_recipients",
     "subscription_confirm",
     "subscription_request",
     "subscription_request_process",

@@ -7,6 +7,8 @@ of runs whose worker died.
 
 import logging
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -59,6 +61,23 @@ def announcement_send_test(*, session: Session, subject: str, to: str) -> None:
     mailers.default.send_messages([mailing.message(normalize_email(to))])
 
 
+@dataclass(frozen=True)
+class Recipient:
+    """
+    One address an email goes to, with why: a subscription, or None for an
+    address as it stands. The run skips it if the subscription has ended.
+    """
+
+    email: str
+    subscription_id: int | None = None
+
+
+def subscriber_recipients(session: Session) -> list[Recipient]:
+    """The confirmed subscribers of `session`'s series, in the order they subscribed."""
+    rows = session.series.subscriptions.confirmed().order_by("pk").values_list("pk", "email")
+    return [Recipient(email=email, subscription_id=pk) for pk, email in rows]
+
+
 def announcement_create(
     *,
     session: Session,
@@ -67,22 +86,30 @@ def announcement_create(
     kind: str = AnnouncementKind.ANNOUNCEMENT,
     request_key: uuid.UUID | None = None,
     allow_empty: bool = False,
+    content: EmailContent | None = None,
+    recipients: Callable[[Session], list[Recipient]] = subscriber_recipients,
 ) -> Announcement:
     """
-    Announce `session` to every confirmed subscriber of its series: the
-    announcement, one pending delivery per subscriber and the background task
-    that sends them, all in one transaction. Raises NothingToAnnounce, and
-    IntegrityError for a second reminder or a form sent twice.
+    Send an email about `session` to `recipients` (every confirmed subscriber
+    of its series unless given; each address once): the announcement, one
+    pending delivery per address and the background task that sends them, all
+    in one transaction. `content` is the email (an announcement of the session
+    unless given). Raises NothingToAnnounce, and IntegrityError for a second
+    reminder or a form sent twice.
     """
     session = _announceable(session)
-    subject = subject or announcement_subject(session, kind=kind)
-    content = announcement_content(session, subject=subject, kind=kind)
+    subject = subject or (content.subject if content else announcement_subject(session, kind=kind))
+    content = content or announcement_content(session, subject=subject, kind=kind)
     with transaction.atomic():
-        subscriber_ids = list(
-            session.series.subscriptions.confirmed().order_by("pk").values_list("pk", flat=True)
-        )
-        if not subscriber_ids and not allow_empty:
-            raise NothingToAnnounce(f"{session.series} has no confirmed subscribers yet.")
+        unique = {}
+        for recipient in recipients(session):
+            unique.setdefault(normalize_email(recipient.email), recipient)
+        if not unique and not allow_empty:
+            raise NothingToAnnounce(
+                f"{session.series} has no confirmed subscribers yet."
+                if recipients is subscriber_recipients
+                else "Nobody is concerned: no address would receive it."
+            )
         announcement = Announcement.objects.create(
             session=session,
             kind=kind,
@@ -92,11 +119,17 @@ def announcement_create(
             created_by=created_by,
             request_key=request_key,
             run_token=uuid.uuid4(),
+            sequence=session.sequence,
+            session_state=session.calendar_state(),
         )
         Delivery.objects.bulk_create(
             [
-                Delivery(announcement=announcement, subscription_id=subscriber_id)
-                for subscriber_id in subscriber_ids
+                Delivery(
+                    announcement=announcement,
+                    email=email,
+                    subscription_id=recipient.subscription_id,
+                )
+                for email, recipient in unique.items()
             ],
             batch_size=1000,
         )
