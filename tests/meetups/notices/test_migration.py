@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("meetups", "0006_suggestions_votes_presenter_claims")]
-AFTER = [("meetups", "0007_delivery_recipients")]
+BEFORE = [("meetups", "0007_attendance")]
+AFTER = [("meetups", "0008_delivery_recipients")]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -28,9 +28,7 @@ def test_existing_deliveries_keep_their_subscriber_and_get_the_address():
     )
     Subscription = old.get_model("meetups", "Subscription")
     for address in ["ada@example.org", "grace@example.org"]:
-        subscription = Subscription.objects.create(
-            series=series, email=address, status="confirmed"
-        )
+        subscription = Subscription.objects.create(series=series, email=address, status="confirmed")
         old.get_model("meetups", "Delivery").objects.create(
             announcement=announcement, subscription=subscription, status="sent"
         )

@@ -21,7 +21,7 @@ def copy_addresses(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetups", "0006_suggestions_votes_presenter_claims")]
+    dependencies = [("meetups", "0007_attendance")]
 
     operations = [
         migrations.AddField(
