@@ -19,6 +19,7 @@ from icalendar import Calendar, Event, Timezone
 
 from meetups.models import Series, Session
 from portal.links import absolute_url
+from portal.markdown_text import text_from_html
 
 # Calendar clients that honour it poll this often, so cancellations reach them the same day
 # (REFRESH-INTERVAL of RFC 7986, and X-PUBLISHED-TTL for older clients).
@@ -36,7 +37,8 @@ def session_description(session: Session) -> str:
         reason = f": {session.cancellation_reason}" if session.cancellation_reason else "."
         lines.append(f"CANCELLED{reason}")
     if session.description.strip():
-        lines += ["", session.description.strip()]
+        # What the page shows, as text: not the Markdown source's markers.
+        lines += ["", text_from_html(session.description_html)]
     entries = list(session.reading_list.all())
     if entries:
         lines += ["", "Reading list:"]

@@ -1,30 +1,19 @@
 """
 What the club's emails say: subjects, and plain text and HTML bodies rendered
-from templates. Each recipient's own links are placeholders here
-(`MANAGE_URL`, `UNSUBSCRIBE_URL`), so one rendering serves a whole list;
-`meetups.mailing.mime` fills them in when it builds each message.
+from templates in the one layout of `meetups.mailing.layout`. Each recipient's
+own links are placeholders here (`MANAGE_URL`, `UNSUBSCRIBE_URL`), so one
+rendering serves a whole list; `meetups.mailing.mime` fills them in when it
+builds each message.
 """
-
-from dataclasses import dataclass
-
-from django.conf import settings
-from django.template.loader import render_to_string
 
 from meetups.calendars import session_description
 from meetups.enums import AnnouncementKind
 from meetups.mailing import tokens
+from meetups.mailing.layout import MANAGE_URL, UNSUBSCRIBE_URL, EmailContent, render_email
 from meetups.models import Session, Subscription
 from portal.links import absolute_url
 
-MANAGE_URL = "%%MANAGE_URL%%"
-UNSUBSCRIBE_URL = "%%UNSUBSCRIBE_URL%%"
-
-
-@dataclass(frozen=True)
-class EmailContent:
-    subject: str
-    text: str
-    html: str
+__all__ = ["MANAGE_URL", "UNSUBSCRIBE_URL", "EmailContent"]
 
 
 # --- confirmation ----------------------------------------------------------------------------
@@ -38,14 +27,11 @@ def confirmation_content(subscription: Subscription) -> EmailContent:
         "series_url": absolute_url(series.get_absolute_url()),
         "confirm_url": tokens.confirm_url(series_id=series.pk, email=subscription.email),
         "valid_days": tokens.CONFIRM_MAX_AGE.days,
-        "manage_url": MANAGE_URL,
-        "unsubscribe_url": UNSUBSCRIBE_URL,
-        "site_name": settings.SITE_NAME,
     }
-    return EmailContent(
+    return render_email(
+        template="confirmation",
         subject=f"Confirm your subscription to {series.name}",
-        text=render_to_string("meetups/email/confirmation.txt", context),
-        html=render_to_string("meetups/email/confirmation.html", context),
+        context=context,
     )
 
 
@@ -76,18 +62,10 @@ def announcement_content(
     context = {
         "session": session,
         "series": session.series,
-        "subject": subject,
         "is_reminder": kind == AnnouncementKind.REMINDER,
         "session_url": absolute_url(session.get_absolute_url()),
         "series_url": absolute_url(session.series.get_absolute_url()),
         "calendar_filename": calendar_filename(session),
         "details": session_description(session),
-        "manage_url": MANAGE_URL,
-        "unsubscribe_url": UNSUBSCRIBE_URL,
-        "site_name": settings.SITE_NAME,
     }
-    return EmailContent(
-        subject=subject,
-        text=render_to_string("meetups/email/announcement.txt", context),
-        html=render_to_string("meetups/email/announcement.html", context),
-    )
+    return render_email(template="announcement", subject=subject, context=context)

@@ -56,9 +56,19 @@ def list_id(series: Series) -> str:
     return f'"{name}" <{series.slug}.club.{host}>'
 
 
-def list_headers(*, series: Series, email: str) -> dict[str, str]:
+def list_headers(*, series: Series, email: str, bulk: bool = False) -> dict[str, str]:
+    """
+    The headers of every club email: RFC 2369 list headers with RFC 8058's
+    one-click unsubscribe, and RFC 3834's Auto-Submitted, so that vacation
+    responders stay silent. `bulk` (announcements, reminders, notices: the same
+    email to a whole list) adds Precedence: bulk, which mail servers and
+    filters read the same way.
+    """
     unsubscribe = tokens.unsubscribe_url(series_id=series.pk, email=email)
+    bulk_headers = {"Precedence": "bulk"} if bulk else {}
     return {
+        "Auto-Submitted": "auto-generated",
+        **bulk_headers,
         "List-Id": list_id(series),
         "List-Unsubscribe": f"<{unsubscribe}>",
         # RFC 8058: mail clients POST this body to the link above, without cookies.
@@ -81,14 +91,20 @@ def _fill(text: str, links: dict[str, str]) -> str:
 
 
 def _message(
-    *, content: EmailContent, to: str, series: Series, attachments=(), cls=ClubEmail
+    *,
+    content: EmailContent,
+    to: str,
+    series: Series,
+    attachments=(),
+    cls=ClubEmail,
+    bulk: bool = False,
 ) -> ClubEmail:
     links = _links_for(series=series, email=to)
     message = cls(
         subject=content.subject,
         body=_fill(content.text, links),
         to=[to],
-        headers=list_headers(series=series, email=to),
+        headers=list_headers(series=series, email=to, bulk=bulk),
     )
     message.attach_alternative(_fill(content.html, links), "text/html")
     for attachment in attachments:
@@ -206,6 +222,7 @@ class AnnouncementMailing:
             series=self.series,
             attachments=[self.calendar],
             cls=PreparedEmail,
+            bulk=True,
         )
         if message_id:
             message.extra_headers["Message-ID"] = message_id
@@ -221,7 +238,7 @@ class AnnouncementMailing:
                 body=self.text_marker,
                 to=[self.to_marker],
                 headers={
-                    **list_headers(series=self.series, email=self.to_marker),
+                    **list_headers(series=self.series, email=self.to_marker, bulk=True),
                     "List-Unsubscribe": f"<{self.unsubscribe_marker}>",
                     "Message-ID": self.message_id_marker,
                     "Date": self.DATE,

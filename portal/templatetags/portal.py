@@ -7,6 +7,8 @@ from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.markdown_text import text_from_html
+
 register = template.Library()
 
 # Characters that could close the <script> element or open a comment inside it.
@@ -96,3 +98,9 @@ def _block_text(context, name: str) -> SafeString:
     # Already escaped by its own rendering: keep entities, drop tags and stray quotes.
     text = " ".join(strip_tags(block.render(context)).split()).replace('"', "&quot;")
     return mark_safe(text)
+
+
+@register.filter
+def as_text(rendered):
+    """Rendered Markdown as plain text (for text emails): `{{ post.body_html|as_text }}`."""
+    return text_from_html(str(rendered or ""))
