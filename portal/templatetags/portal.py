@@ -1,9 +1,13 @@
+import functools
 import json
 import re
 
 from django import template
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.template.defaulttags import querystring
-from django.template.loader_tags import BLOCK_CONTEXT_KEY
+from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -39,6 +43,29 @@ def page_query(context, number, keep=None):
     return querystring(context, keep or {}, page=number)
 
 
+@register.simple_tag
+def fixed_url(name):
+    """
+    {% fixed_url "blog:post_list" %}: the address of a view that takes no arguments, as
+    {% url %} gives it ("" when no such view is installed, as `{% url … as x %}`), worked
+    out once per URLconf: every page's header and footer link the same few views.
+    """
+    return _fixed_url(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.cache
+def _fixed_url(name: str, urlconf: str, prefix: str) -> str:
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return ""
+
+
+setting_changed.connect(
+    lambda **kwargs: _fixed_url.cache_clear(), weak=False, dispatch_uid="portal.fixed_url"
+)
+
+
 # --- link previews ----------------------------------------------------------------------
 
 _SHARING_TAG = re.compile(r"""<meta\s[^>]*?(?:property|name)=["']((?:og|twitter):[\w:]+)["']""")
@@ -49,7 +76,8 @@ def sharing(parser, token):
     """
     {% sharing %}…{% endsharing %}: the page's own meta tags, followed by Open Graph
     and Twitter card defaults for every property the page did not set itself: the
-    title, description and canonical address come from the page's blocks.
+    title, description and canonical address come from the page's blocks. Blocks
+    placed inside are rendered once and read from there; others are rendered again.
     """
     nodelist = parser.parse(("endsharing",))
     parser.delete_first_token()
@@ -63,14 +91,22 @@ class SharingNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context):
-        own = self.nodelist.render(context)
+        parts, shown = [], {}
+        for node in self.nodelist:
+            part = node.render_annotated(context)
+            parts.append(part)
+            if isinstance(node, BlockNode) and node.name in _SHARED_BLOCKS:
+                shown[node.name] = part
+        own = "".join(str(part) for part in parts)
         present = set(_SHARING_TAG.findall(own))
         site_name = context.get("site_name", "")
-        title = _block_text(context, "title") or site_name
+        title = _block_text(context, "title", shown) or site_name
         # “Post title · Site name” → “Post title”: og:site_name carries the rest.
         title = mark_safe(title.removesuffix(f" · {conditional_escape(site_name)}") or title)
-        description = _block_text(context, "description") or context.get("site_description", "")
-        url = _block_text(context, "canonical") or context.get("canonical_url", "")
+        description = _block_text(context, "description", shown) or context.get(
+            "site_description", ""
+        )
+        url = _block_text(context, "canonical", shown) or context.get("canonical_url", "")
         defaults = [
             ("property", "og:type", "website"),
             ("property", "og:title", title),
@@ -89,14 +125,21 @@ class SharingNode(template.Node):
         return mark_safe(own + "\n  ".join(["", *tags]))
 
 
-def _block_text(context, name: str) -> SafeString:
-    """The rendered text of the page's block `name` (as overridden), tags stripped."""
-    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
-    block = block_context.get_block(name) if block_context else None
-    if block is None:
-        return mark_safe("")
+_SHARED_BLOCKS = ("title", "description", "canonical")
+
+
+def _block_text(context, name: str, shown: dict[str, str]) -> SafeString:
+    """The text of the page's block `name` (as overridden), tags stripped."""
+    if name in shown:
+        html = shown[name]
+    else:
+        block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+        block = block_context.get_block(name) if block_context else None
+        if block is None:
+            return mark_safe("")
+        html = block.render(context)
     # Already escaped by its own rendering: keep entities, drop tags and stray quotes.
-    text = " ".join(strip_tags(block.render(context)).split()).replace('"', "&quot;")
+    text = " ".join(strip_tags(html).split()).replace('"', "&quot;")
     return mark_safe(text)
 
 
