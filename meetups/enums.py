@@ -45,6 +45,8 @@ class AnnouncementKind(models.TextChoices):
     # To everyone concerned when an announced session moves or is cancelled.
     CHANGE = "change", "Change notice"
     CANCELLATION = "cancellation", "Cancellation notice"
+    # To the suggester and the voters who asked to hear, when a suggestion is accepted.
+    SUGGESTION_ACCEPTED = "suggestion_accepted", "Suggestion accepted"
 
 
 class AnnouncementStatus(models.TextChoices):

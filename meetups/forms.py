@@ -28,3 +28,24 @@ class SubscribeForm(forms.Form):
 class ManageSubscriptionForm(forms.Form):
     series = forms.ModelChoiceField(queryset=Series.objects.all())
     action = forms.ChoiceField(choices=[("subscribe", "Subscribe"), ("unsubscribe", "Unsubscribe")])
+
+
+class SuggestForm(SubscribeForm):
+    """A paper for the series to read, and the suggester's address (which confirms it)."""
+
+    citation = forms.CharField(
+        label="The paper: DOI, arXiv id, link or reference",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "required": True}),
+        help_text="E.g. “10.1145/359545.359563”, “arXiv:1608.06696”, a link to the paper's page, "
+        "or a reference as copied from a bibliography.",
+    )
+    why = forms.CharField(
+        label="Why read it (optional)",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown is fine.",
+    )
+
+    field_order = ["citation", "why", "email", "website"]

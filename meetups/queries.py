@@ -6,7 +6,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from meetups.models import Paper, Series, Session
+from meetups.models import Paper, Series, Session, Suggestion
 
 
 def visible_sessions(user):
@@ -74,3 +74,8 @@ def series_last_modified(series: Series, *, session: Session | None = None) -> d
     )
     candidates = [series.updated_at, session_times["edited"], paper_times["edited"]]
     return max(moment for moment in candidates if moment is not None)
+
+
+def open_suggestions(series: Series):
+    """The suggestions of `series` listed for votes, most voted first, with their papers."""
+    return Suggestion.objects.open().filter(series=series).select_related("paper").ranked()

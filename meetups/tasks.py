@@ -53,3 +53,68 @@ def send_announcement(announcement_id: int, run_token: str, outages: int = 0) ->
     from meetups.mailing.delivery import run
 
     return run(announcement_id=announcement_id, run_token=run_token, outages=outages)
+
+
+@task
+def process_suggestion_request(
+    series_id: int,
+    paper_id: int | None,
+    paper_fields: dict,
+    why: str,
+    email: str,
+    requested_at: str,
+) -> str:
+    """
+    The address's part of a paper suggestion the web answered at once: the paper,
+    the suggestion or the vote, the limits and the confirmation email; returns what
+    it did (a SuggestOutcome), or "gone" if the series was deleted.
+    """
+    from datetime import datetime
+
+    from meetups.models import Series
+    from meetups.services.suggestions import suggestion_request_process
+
+    series = Series.objects.filter(pk=series_id).first()
+    if series is None:
+        return "gone"
+    outcome = suggestion_request_process(
+        series=series,
+        paper_id=paper_id,
+        paper_fields=paper_fields,
+        why=why,
+        email=email,
+        now=datetime.fromisoformat(requested_at),
+    )
+    return outcome.value
+
+
+@task
+def send_suggestion_confirmation(vote_id: int) -> str:
+    """Email the link that confirms a suggestion (the suggester's vote); "gone" if deleted."""
+    from meetups.models import Vote
+    from meetups.services.suggestions import suggestion_send_confirmation
+
+    vote = (
+        Vote.objects.select_related("suggestion__series", "suggestion__paper")
+        .filter(pk=vote_id)
+        .first()
+    )
+    if vote is None:
+        return "gone"
+    suggestion_send_confirmation(vote=vote)
+    return "sent"
+
+
+@task
+def send_suggestion_rejected(suggestion_id: int) -> str:
+    """Tell the suggester their suggestion was rejected, and why; "gone" if deleted."""
+    from meetups.models import Suggestion
+    from meetups.services.suggestions import suggestion_send_rejection
+
+    suggestion = (
+        Suggestion.objects.select_related("series", "paper").filter(pk=suggestion_id).first()
+    )
+    if suggestion is None:
+        return "gone"
+    suggestion_send_rejection(suggestion=suggestion)
+    return "sent"

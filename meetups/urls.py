@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.decorators.http import conditional_page
 
 from meetups import feeds
-from meetups.views import club, downloads, subscriptions
+from meetups.views import club, downloads, subscriptions, suggestions
 
 app_name = "meetups"
 
@@ -27,7 +27,15 @@ urlpatterns = [
         subscriptions.subscription_unsubscribe,
         name="subscription_unsubscribe",
     ),
+    path(
+        "suggestions/confirm/<str:token>/",
+        suggestions.suggestion_confirm,
+        name="suggestion_confirm",
+    ),
     path("<slug:series>/", club.series_detail, name="series_detail"),
+    path("<slug:series>/suggestions/", suggestions.suggestion_list, name="suggestion_list"),
+    path("<slug:series>/suggestions/suggest/", suggestions.suggest, name="suggest"),
+    path("<slug:series>/suggestions/sent/", suggestions.suggestion_sent, name="suggestion_sent"),
     path("<slug:series>/subscribe/", subscriptions.subscribe, name="subscribe"),
     path("<slug:series>/subscribe/sent/", subscriptions.subscribe_sent, name="subscribe_sent"),
     path("<slug:series>/calendar.ics", downloads.series_calendar, name="series_calendar"),

@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.factories.blog",
     "tests.factories.talks",
     "tests.factories.meetups",
+    "tests.factories.suggestions",
 ]
 
 

@@ -165,7 +165,7 @@ class Series(PublicPathsMixin, RenderedMarkdownMixin, models.Model):
         return (highest or 0) + 1
 
     def public_paths(self) -> list[str]:
-        """The page, calendar, reading list and feeds: they change with the slug."""
+        """The page, calendar, reading list, feeds and suggestions: they change with the slug."""
         kwargs = {"series": self.slug}
         names = [
             "series_detail",
@@ -173,6 +173,7 @@ class Series(PublicPathsMixin, RenderedMarkdownMixin, models.Model):
             "series_bibtex",
             "series_feed_rss",
             "series_feed_atom",
+            "suggestion_list",
         ]
         return [reverse(f"meetups:{name}", kwargs=kwargs) for name in names]
 

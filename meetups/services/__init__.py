@@ -42,6 +42,18 @@ from meetups.services.subscriptions import (
     subscription_tasks_recover,
     subscription_unsubscribe,
 )
+from meetups.services.suggestions import (
+    SuggestAnswer,
+    SuggestionNotAllowed,
+    SuggestOutcome,
+    suggestion_accept,
+    suggestion_approve,
+    suggestion_confirm,
+    suggestion_merge,
+    suggestion_reject,
+    suggestion_request,
+    suggestion_request_process,
+)
 
 __all__ = [
     "BibtexImportResult",
@@ -51,6 +63,9 @@ __all__ = [
     "PaperDraft",
     "Recipient",
     "SubscribeOutcome",
+    "SuggestAnswer",
+    "SuggestOutcome",
+    "SuggestionNotAllowed",
     "announcement_create",
     "announcement_preview",
     "announcement_resume",
@@ -70,6 +85,13 @@ __all__ = [
     "session_schedule_next",
     "subscriber_recipients",
     "subscription_confirm",
+    "suggestion_accept",
+    "suggestion_approve",
+    "suggestion_confirm",
+    "suggestion_merge",
+    "suggestion_reject",
+    "suggestion_request",
+    "suggestion_request_process",
     "subscription_request",
     "subscription_request_process",
     "subscription_resubscribe",
