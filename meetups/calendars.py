@@ -4,19 +4,24 @@ session in the series' time zone (with its VTIMEZONE), a UID that never
 changes, SEQUENCE and STATUS so that calendar clients apply changes and
 cancellations, and the reading list in the DESCRIPTION.
 
-`session_calendar(session)` is the .ics of one session (the download and the
-announcement email's attachment); `series_calendar(series, sessions)` is the
-subscription feed.
+`session_calendar(session)` is the .ics of one session (the download);
+`series_calendar(series, sessions)` is the subscription feed; both are
+METHOD-less or PUBLISH, which calendar clients file as a copy they never update
+from email. `session_invitation(session)` is what emails carry instead: an
+iTIP invitation (RFC 5546, sent by email as RFC 6047 iMIP) that clients keep
+updating as the session moves or is cancelled.
 """
 
+import email.utils
 import functools
 from collections.abc import Iterable
 from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
+from meetups.enums import AttendanceStatus
 from meetups.models import Series, Session
 from portal.links import absolute_url
 from portal.markdown_text import text_from_html
@@ -175,3 +180,99 @@ def series_calendar(series: Series, sessions: Iterable[Session]) -> bytes:
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT3H")
     return _to_bytes(calendar, list(sessions))
+
+
+# --- invitations by email (iTIP over iMIP) --------------------------------------------------
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+def invitation_method(session: Session) -> str:
+    """CANCEL for a cancelled session, REQUEST otherwise."""
+    return CANCEL if session.is_cancelled else REQUEST
+
+
+def organizer_address() -> vCalAddress:
+    """
+    The site's sender as ORGANIZER, which RFC 5546 requires in a REQUEST and a
+    CANCEL. Google Calendar applies an update or a cancellation by email only
+    from the event's organizer, so it is the From address of every club email.
+    """
+    name, address = email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = vCalAddress(f"mailto:{address}")
+    organizer.params["CN"] = name or settings.SITE_AUTHOR
+    return organizer
+
+
+def attendee_partstat(rsvp_status: str | None) -> str:
+    """The PARTSTAT of a recipient by their RSVP's status (None: no RSVP, a subscriber)."""
+    return {AttendanceStatus.GOING: "ACCEPTED", AttendanceStatus.WAITING: "TENTATIVE"}.get(
+        rsvp_status, "NEEDS-ACTION"
+    )
+
+
+def attendee_address(email_address: str, *, name: str = "", partstat: str = "NEEDS-ACTION"):
+    """
+    The recipient as ATTENDEE. Google Calendar puts an emailed invitation in
+    the calendar, and later moves or removes it, only when the recipient is an
+    ATTENDEE of it; without one it offers a copy that never updates. RSVP=FALSE:
+    the club reads no iTIP replies, so clients should not ask for one (they
+    still show their own yes/no buttons, which then only change the copy in
+    the attendee's calendar). PARTSTAT says where the person stands: ACCEPTED
+    for an RSVP going, TENTATIVE on the waitlist, NEEDS-ACTION for a subscriber.
+    """
+    attendee = vCalAddress(f"mailto:{email_address}")
+    attendee.params["CUTYPE"] = "INDIVIDUAL"
+    attendee.params["ROLE"] = "REQ-PARTICIPANT"
+    attendee.params["PARTSTAT"] = partstat
+    attendee.params["RSVP"] = "FALSE"
+    if name:
+        attendee.params["CN"] = name
+    return attendee
+
+
+def session_invitation(
+    session: Session,
+    *,
+    attendee_email: str | None = None,
+    attendee_name: str = "",
+    partstat: str = "NEEDS-ACTION",
+    method: str | None = None,
+) -> bytes:
+    """
+    The invitation to `session` for email: METHOD:REQUEST, or METHOD:CANCEL
+    with STATUS:CANCELLED (`method` defaults to the one that fits the session),
+    with ORGANIZER and, where given, the recipient as ATTENDEE.
+
+    Clients match an invitation to the event they already have by UID alone and
+    apply it only if its SEQUENCE is higher than the one they have (RFC 5546
+    2.1.4; Outlook and Apple Calendar ignore an equal one as a duplicate), so
+    the UID never changes and `Session.sequence` grows with every change of
+    time, place or status. A CANCEL names the same UID and carries the SEQUENCE
+    of the cancellation, which raised it. The MIME part that carries these bytes
+    must say the same method (`text/calendar; method=REQUEST`): Outlook treats a
+    calendar part as an invitation only by that parameter.
+    """
+    method = method or invitation_method(session)
+    calendar = _new_calendar(method=method)
+    event = session_event(session)
+    if method == CANCEL and not session.is_cancelled:
+        event["status"] = "CANCELLED"
+    event.add("organizer", organizer_address())
+    if attendee_email:
+        event.add(
+            "attendee", attendee_address(attendee_email, name=attendee_name, partstat=partstat)
+        )
+    calendar.add_component(event)
+    _add_time_zones(calendar, [session])
+    return calendar.to_ical()
+
+
+def attendee_line(email_address: str, *, name: str = "", partstat: str = "NEEDS-ACTION") -> str:
+    """The ATTENDEE content line of `session_invitation`, folded, without its line break."""
+    event = Event()
+    event.add("attendee", attendee_address(email_address, name=name, partstat=partstat))
+    lines = event.to_ical().decode().split("\r\n")
+    # BEGIN:VEVENT, the property's folded lines, END:VEVENT.
+    return "\r\n".join(lines[1:-2])

@@ -59,9 +59,15 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Min
 from django.utils import timezone
 
-from meetups.enums import AnnouncementStatus, DeliveryStatus, SubscriptionStatus
+from meetups.calendars import attendee_partstat
+from meetups.enums import (
+    AnnouncementStatus,
+    AttendanceStatus,
+    DeliveryStatus,
+    SubscriptionStatus,
+)
 from meetups.mailing.content import EmailContent
-from meetups.mailing.mime import AnnouncementMailing, calendar_attachment
+from meetups.mailing.mime import AnnouncementMailing, ListInvitation
 from meetups.models import Announcement, Delivery, Session
 from meetups.tasks import send_announcement
 
@@ -324,6 +330,23 @@ class _Connection:
             logger.debug("Closing a broken mail connection failed.", exc_info=True)
 
 
+def _no_longer_concerned(subscription_status: str | None, rsvp_status: str | None) -> str:
+    """
+    Why a delivery is no longer wanted, or "": it was on the list for a
+    subscription and/or an RSVP (None where it was not), and every one has ended.
+    """
+    reasons = []
+    if subscription_status is not None:
+        if subscription_status == SubscriptionStatus.CONFIRMED:
+            return ""
+        reasons.append("Unsubscribed before sending.")
+    if rsvp_status is not None:
+        if rsvp_status in (AttendanceStatus.GOING, AttendanceStatus.WAITING):
+            return ""
+        reasons.append("RSVP cancelled before sending.")
+    return " ".join(reasons)
+
+
 @dataclass
 class _InFlight:
     """A delivery the mail server has accepted whose record is not written yet."""
@@ -345,7 +368,7 @@ def _send_due(
             subject=announcement.subject, text=announcement.body_text, html=announcement.body_html
         ),
         series=series,
-        calendar=calendar_attachment(session),
+        calendar=ListInvitation(session),
     )
     started = timezone.now()
     renew_every = lease_duration().total_seconds() / 4
@@ -362,31 +385,30 @@ def _send_due(
                     pk__gt=cursor,
                 )
                 .order_by("pk")
-                .values_list("pk", "attempts", "email", "subscription_id", "subscription__status")[
-                    :BATCH_SIZE
-                ]
+                .values_list(
+                    "pk", "attempts", "email", "subscription__status", "attendance__status"
+                )[:BATCH_SIZE]
             )
             if not batch:
                 return
-            for delivery_id, attempts, address, subscription_id, subscription_status in batch:
+            for delivery_id, attempts, address, subscription_status, rsvp_status in batch:
                 cursor = delivery_id
                 if time.monotonic() - last_renewal > renew_every:
                     if not _renew(announcement.pk, owner):
                         report.result = "lease lost"
                         return
                     last_renewal = time.monotonic()
-                if (
-                    subscription_id is not None
-                    and subscription_status != SubscriptionStatus.CONFIRMED
-                ):
+                reason = _no_longer_concerned(subscription_status, rsvp_status)
+                if reason:
                     Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-                        status=DeliveryStatus.SKIPPED, last_error="Unsubscribed before sending."
+                        status=DeliveryStatus.SKIPPED, last_error=reason
                     )
                     report.skipped += 1
                     continue
                 message = mailing.message(
                     address,
                     message_id=message_id(announcement=announcement, delivery_id=delivery_id),
+                    partstat=attendee_partstat(rsvp_status),
                 )
                 try:
                     connection_.send(message)

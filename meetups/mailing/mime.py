@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.core.mail.utils import DNS_NAME
 
-from meetups.calendars import session_calendar
+from meetups.calendars import attendee_line, invitation_method, session_invitation
 from meetups.mailing import tokens
 from meetups.mailing.content import (
     MANAGE_URL,
@@ -125,27 +125,78 @@ def confirmation_message(subscription: Subscription) -> ClubEmail:
     )
 
 
-# --- the calendar invite ----------------------------------------------------------------------
+# --- the calendar invitation -----------------------------------------------------------------
 
 
-def calendar_attachment(session: Session) -> email.message.MIMEPart:
+def _calendar_part(ics: bytes, *, method: str, filename: str) -> email.message.MIMEPart:
     """
-    The session's .ics as `text/calendar; method=PUBLISH`: calendar clients offer
-    to add it, and its UID and SEQUENCE match the series feed.
+    `ics` as a `text/calendar` part whose `method` parameter repeats the
+    calendar's METHOD (RFC 6047 2.4): Outlook recognises an invitation by that
+    parameter, Gmail and Apple Mail by the part's type. It is an attachment
+    with a file name, so that clients which do not read invitations (and
+    people) can still open or import the .ics.
     """
     # Quoted-printable lines may be 76 characters long; the library's default allows 78.
     part = email.message.MIMEPart(policy=email.policy.default.clone(max_line_length=76))
     part.set_content(
-        session_calendar(session, method="PUBLISH").decode(),
+        ics.decode(),
         subtype="calendar",
         charset="utf-8",
-        params={"method": "PUBLISH"},
+        params={"method": method},
         # Not 8bit: a server without 8BITMIME must be able to carry it too.
         cte="quoted-printable",
         disposition="attachment",
-        filename=calendar_filename(session),
+        filename=filename,
     )
     return part
+
+
+def calendar_attachment(
+    session: Session,
+    *,
+    attendee_email: str | None = None,
+    attendee_name: str = "",
+    partstat: str = "NEEDS-ACTION",
+) -> email.message.MIMEPart:
+    """
+    The session's invitation (`text/calendar; method=REQUEST`, or CANCEL once it
+    is cancelled) for one message, with `attendee_email` as its ATTENDEE: see
+    `meetups.calendars.session_invitation` for what calendar clients do with it.
+    """
+    method = invitation_method(session)
+    ics = session_invitation(
+        session,
+        attendee_email=attendee_email,
+        attendee_name=attendee_name,
+        partstat=partstat,
+        method=method,
+    )
+    return _calendar_part(ics, method=method, filename=calendar_filename(session))
+
+
+class ListInvitation:
+    """
+    A session's invitation for a whole list, each recipient its ATTENDEE (which
+    Google Calendar needs to keep the event updated). Built once with a marker
+    line where the ATTENDEE goes; `AnnouncementMailing` splices each
+    recipient's line in. The marker is short and ASCII, so quoted-printable
+    leaves it whole on a line of its own.
+    """
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.method = invitation_method(session)
+        self.marker = f"attendee-{uuid.uuid4().hex}"
+        ics = session_invitation(session, method=self.method)
+        ics = ics.replace(b"END:VEVENT\r\n", self.marker.encode() + b"\r\nEND:VEVENT\r\n", 1)
+        self.template = _calendar_part(ics, method=self.method, filename=calendar_filename(session))
+
+    def part_for(self, email_address: str, *, partstat: str) -> email.message.MIMEPart:
+        """One recipient's invitation, built whole (for what cannot be spliced)."""
+        return calendar_attachment(self.session, attendee_email=email_address, partstat=partstat)
+
+    def line_for(self, email_address: str, *, partstat: str) -> str:
+        return attendee_line(email_address, partstat=partstat)
 
 
 # --- sending one announcement to a whole list -------------------------------------------------
@@ -180,6 +231,9 @@ class PreparedEmail(ClubEmail):
     def message(self, *, policy=email.policy.default):
         if not self.to[0].isascii():
             # An internationalized address needs the library's full treatment (IDNA).
+            invitation = self.mailing.invitation
+            if invitation is not None:
+                self.attachments = [invitation.part_for(self.to[0], partstat=self.partstat)]
             return super().message(policy=policy)
         return _Serialized(self.mailing.serialize(self, policy=policy), policy)
 
@@ -202,10 +256,18 @@ class AnnouncementMailing:
 
     DATE = "Thu, 01 Jan 1970 00:00:00 +0000"
 
-    def __init__(self, *, content: EmailContent, series: Series, calendar: email.message.MIMEPart):
+    def __init__(
+        self,
+        *,
+        content: EmailContent,
+        series: Series,
+        calendar: email.message.MIMEPart | ListInvitation,
+    ):
+        """`calendar`: one part for everyone, or an invitation naming each recipient."""
         self.content = content
         self.series = series
-        self.calendar = calendar
+        self.invitation = calendar if isinstance(calendar, ListInvitation) else None
+        self.calendar = self.invitation.template if self.invitation else calendar
         nonce = uuid.uuid4().hex
         self.to_marker = f"recipient-{nonce}@placeholder.invalid"
         self.message_id_marker = f"<message-id-{nonce}@placeholder.invalid>"
@@ -214,8 +276,13 @@ class AnnouncementMailing:
         self.html_marker = f"html-body-{nonce}"
         self._templates: dict[str, list[bytes | str]] = {}
 
-    def message(self, to: str, *, message_id: str | None = None) -> PreparedEmail:
-        """One recipient's copy; `message_id` gives it a fixed Message-ID (a new one otherwise)."""
+    def message(
+        self, to: str, *, message_id: str | None = None, partstat: str = "NEEDS-ACTION"
+    ) -> PreparedEmail:
+        """
+        One recipient's copy; `message_id` gives it a fixed Message-ID (a new one
+        otherwise), `partstat` the recipient's PARTSTAT as the invitation's ATTENDEE.
+        """
         message = _message(
             content=self.content,
             to=to,
@@ -227,6 +294,7 @@ class AnnouncementMailing:
         if message_id:
             message.extra_headers["Message-ID"] = message_id
         message.mailing = self
+        message.partstat = partstat
         return message
 
     def _template(self, policy) -> list[bytes | str]:
@@ -265,6 +333,7 @@ class AnnouncementMailing:
                 self.unsubscribe_marker,
                 self.text_marker,
                 self.html_marker,
+                *([self.invitation.marker] if self.invitation else []),
             ):
                 assert raw.count(marker.encode()) == 1, marker
                 found.append((raw.index(marker.encode()), marker))
@@ -291,6 +360,9 @@ class AnnouncementMailing:
             self.text_marker: _quoted_printable(message.body, linesep),
             self.html_marker: _quoted_printable(html, linesep),
         }
+        if self.invitation:
+            line = self.invitation.line_for(message.to[0], partstat=message.partstat)
+            values[self.invitation.marker] = _quoted_printable(line.replace("\r\n", "\n"), linesep)
         return b"".join(
             values[segment] if isinstance(segment, str) else segment
             for segment in self._template(policy)

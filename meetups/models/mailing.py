@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from meetups.enums import AnnouncementKind, AnnouncementStatus, DeliveryStatus, SubscriptionStatus
 from meetups.identifiers import normalize_email
+from meetups.models.attendance import Attendance
 from meetups.models.series import Series
 from meetups.models.session import Session
 
@@ -158,6 +159,9 @@ class Delivery(models.Model):
     # Deleting the subscription (or RSVP) deletes what was to be sent on its account.
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
+    )
+    attendance = models.ForeignKey(
+        Attendance, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
     status = models.CharField(
         max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING

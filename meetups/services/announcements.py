@@ -20,7 +20,7 @@ from django.utils import timezone
 from meetups.enums import AnnouncementKind, AnnouncementStatus, DeliveryStatus
 from meetups.identifiers import normalize_email
 from meetups.mailing.content import EmailContent, announcement_content, announcement_subject
-from meetups.mailing.mime import AnnouncementMailing, calendar_attachment
+from meetups.mailing.mime import AnnouncementMailing, ListInvitation
 from meetups.models import Announcement, Delivery, Series, Session
 from meetups.tasks import send_announcement
 from portal.worker import abandon, keeps_task_rows, task_rows
@@ -56,7 +56,7 @@ def announcement_send_test(*, session: Session, subject: str, to: str) -> None:
     mailing = AnnouncementMailing(
         content=announcement_content(session, subject=f"[Test] {subject}"),
         series=session.series,
-        calendar=calendar_attachment(session),
+        calendar=ListInvitation(session),
     )
     mailers.default.send_messages([mailing.message(normalize_email(to))])
 
@@ -64,12 +64,14 @@ def announcement_send_test(*, session: Session, subject: str, to: str) -> None:
 @dataclass(frozen=True)
 class Recipient:
     """
-    One address an email goes to, with why: a subscription, or None for an
-    address as it stands. The run skips it if the subscription has ended.
+    One address an email goes to, with why: a subscription and/or an RSVP, or
+    neither for an address as it stands. The run skips it when every reason it
+    was given has ended (unsubscribed, RSVP cancelled).
     """
 
     email: str
     subscription_id: int | None = None
+    attendance_id: int | None = None
 
 
 def subscriber_recipients(session: Session) -> list[Recipient]:
@@ -128,6 +130,7 @@ def announcement_create(
                     announcement=announcement,
                     email=email,
                     subscription_id=recipient.subscription_id,
+                    attendance_id=recipient.attendance_id,
                 )
                 for email, recipient in unique.items()
             ],

@@ -84,11 +84,15 @@ def test_every_confirmed_subscriber_gets_text_html_and_the_calendar(
 
     (attachment,) = message.iter_attachments()
     assert attachment.get_content_type() == "text/calendar"
-    assert attachment.get_param("method") == "PUBLISH"
+    # An invitation that calendars keep updating, naming this subscriber.
+    assert attachment.get_param("method") == "REQUEST"
     assert attachment.get_filename() == "distributed-systems-20.ics"
     calendar = Calendar.from_ical(attachment.get_content())
-    assert str(calendar["METHOD"]) == "PUBLISH"
+    assert str(calendar["METHOD"]) == "REQUEST"
     (event,) = calendar.walk("VEVENT")
+    assert str(event["ORGANIZER"]) == "mailto:club@127.0.0.1"
+    assert str(event["ATTENDEE"]) == "mailto:ada@example.org"
+    assert event["ATTENDEE"].params["RSVP"] == "FALSE"
     assert str(event["UID"]) == str(session.uid)
     assert int(event["SEQUENCE"]) == session.sequence
     assert event.decoded("DTSTART") == session.local_start

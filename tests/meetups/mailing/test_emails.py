@@ -4,9 +4,10 @@ import email
 import email.policy
 
 import pytest
+from icalendar import Calendar
 
 from meetups.mailing.content import announcement_content, announcement_subject
-from meetups.mailing.mime import AnnouncementMailing, ClubEmail, calendar_attachment
+from meetups.mailing.mime import AnnouncementMailing, ClubEmail, ListInvitation
 from meetups.models import Session
 
 
@@ -26,7 +27,7 @@ def mailing(make_session):
     return AnnouncementMailing(
         content=announcement_content(session, subject=subject),
         series=session.series,
-        calendar=calendar_attachment(session),
+        calendar=ListInvitation(session),
     )
 
 
@@ -56,9 +57,14 @@ def test_spliced_message_reads_the_same_as_one_built_by_the_library(mailing, pol
     assert fast["Date"].datetime
     for kind in ("plain", "html"):
         assert fast.get_body((kind,)).get_content() == slow.get_body((kind,)).get_content()
-    (fast_ics,), (slow_ics,) = fast.iter_attachments(), slow.iter_attachments()
-    assert fast_ics.get_content() == slow_ics.get_content()
-    assert fast_ics.get_param("method") == "PUBLISH"
+    # The invitation names the recipient, spliced in the same as built whole.
+    (fast_ics,) = fast.iter_attachments()
+    whole = mailing.invitation.part_for("Ada@example.org", partstat="NEEDS-ACTION")
+    assert Calendar.from_ical(fast_ics.get_content()) == Calendar.from_ical(whole.get_content())
+    assert fast_ics.get_param("method") == "REQUEST"
+    (event,) = Calendar.from_ical(fast_ics.get_content()).walk("VEVENT")
+    assert str(event["ATTENDEE"]) == "mailto:Ada@example.org"
+    assert event["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
     text = fast.get_body(("plain",)).get_content()
     assert "html-body-0123 Date: Thu, 01 Jan 1970 00:00:00 +0000 ümlaut" in text
     assert "/club/subscriptions/manage/" in text and "/club/subscriptions/unsubscribe/" in text
@@ -80,7 +86,22 @@ def test_every_line_stays_within_the_limits(mailing):
 
 def test_an_internationalized_address_takes_the_librarys_path(mailing):
     raw = mailing.message("ada@bücher.example").message(policy=email.policy.SMTP).as_bytes()
-    assert _parse(raw)["To"] == "ada@xn--bcher-kva.example"
+    parsed = _parse(raw)
+    assert parsed["To"] == "ada@xn--bcher-kva.example"
+    (ics,) = parsed.iter_attachments()
+    (event,) = Calendar.from_ical(ics.get_content()).walk("VEVENT")
+    assert str(event["ATTENDEE"]) == "mailto:ada@bücher.example"
+
+
+def test_a_long_address_is_folded_inside_the_invitation_and_still_reads_whole(mailing):
+    address = "ada.augusta.king.countess.of.lovelace@analytical-engines.example.org"
+    raw = mailing.message(address, partstat="ACCEPTED").message(policy=email.policy.SMTP)
+    (ics,) = _parse(raw.as_bytes()).iter_attachments()
+    content = ics.get_content()
+    assert max(len(line.encode()) for line in content.splitlines()) <= 75  # RFC 5545 3.1
+    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    assert str(event["ATTENDEE"]) == f"mailto:{address}"
+    assert event["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
 
 
 def test_deploy_check_wants_https_unsubscribe_links(settings):
