@@ -57,9 +57,10 @@ def test_suggest_confirm_and_the_paper_is_listed_with_the_suggesters_vote(client
     assert "Check your inbox" in client.get(response["Location"]).content.decode()
 
     # Nothing is public before the suggester confirms.
-    assert "In search of an understandable" not in client.get(
-        f"/club/{series.slug}/suggestions/"
-    ).content.decode()
+    assert (
+        "In search of an understandable"
+        not in client.get(f"/club/{series.slug}/suggestions/").content.decode()
+    )
     (message,) = mail.outbox
     assert message.to == ["ada@example.org"]
     assert message.subject == "Confirm your suggestion for Distributed Systems Paper Club"
@@ -90,9 +91,7 @@ def test_suggest_confirm_and_the_paper_is_listed_with_the_suggesters_vote(client
     assert Vote.objects.get().status == VoteStatus.COUNTED
 
 
-def test_a_series_that_asks_for_approval_keeps_confirmed_suggestions_off_the_page(
-    client, series
-):
+def test_a_series_that_asks_for_approval_keeps_confirmed_suggestions_off_the_page(client, series):
     series.suggestions_need_approval = True
     series.save()
     _suggest(client, series)
@@ -149,7 +148,7 @@ def test_a_paper_already_read_says_when_and_saves_nothing(client, series, make_s
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"was read in the <a href=\"{session.get_absolute_url()}\">{session.ordinal_name}</a>" in (
+    assert f'was read in the <a href="{session.get_absolute_url()}">{session.ordinal_name}</a>' in (
         html
     )
     assert Suggestion.objects.count() == 0 and mail.outbox == []
@@ -161,7 +160,7 @@ def test_a_paper_on_an_upcoming_reading_list_says_so(client, series, make_sessio
 
     html = _suggest(client, series, citation=PAXOS).content.decode()
 
-    assert f"on the reading list of the <a href=\"{session.get_absolute_url()}\">" in html
+    assert f'on the reading list of the <a href="{session.get_absolute_url()}">' in html
     assert Suggestion.objects.count() == 0
 
 
