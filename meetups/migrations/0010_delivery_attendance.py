@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetups', '0008_delivery_recipients'),
+        ('meetups', '0009_suggestion_accepted_notices'),
     ]
 
     operations = [
