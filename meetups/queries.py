@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from django.db.models import Count, Max, Q
-from django.db.models.functions import Greatest
+from django.db.models import Count, JSONField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from meetups.models import Paper, Series, Session, Suggestion
+from meetups.enums import AnnouncementKind, AttendanceStatus, DeliveryStatus
+from meetups.models import Announcement, Attendance, Delivery, Paper, Series, Session, Suggestion
 
 
 def visible_sessions(user):
@@ -79,3 +80,76 @@ def series_last_modified(series: Series, *, session: Session | None = None) -> d
 def open_suggestions(series: Series):
     """The suggestions of `series` listed for votes, most voted first, with their papers."""
     return Suggestion.objects.open().filter(series=series).select_related("paper").ranked()
+
+
+# --- what was last told, and whether a change or cancellation notice is due ----------------
+
+# The emails that tell recipients where and when a session is (reminders only repeat it).
+TELLING_KINDS = (
+    AnnouncementKind.ANNOUNCEMENT,
+    AnnouncementKind.CHANGE,
+    AnnouncementKind.CANCELLATION,
+)
+
+
+def last_told(session: Session) -> Announcement | None:
+    """The latest announcement or notice of `session`: what its recipients were last told."""
+    return (
+        session.announcements.filter(kind__in=TELLING_KINDS, sequence__isnull=False)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def with_notice_state(sessions):
+    """
+    `sessions` with `told_sequence` and `told_state` (the SEQUENCE and state of
+    the latest announcement or notice, None if none), `first_rsvp_at` (when the first place still held
+    was confirmed) and `failed_deliveries`, each a subquery of the same query.
+    """
+    told = Announcement.objects.filter(
+        session=OuterRef("pk"), kind__in=TELLING_KINDS, sequence__isnull=False
+    ).order_by("-created_at", "-pk")
+    first_rsvp = (
+        Attendance.objects.filter(
+            session=OuterRef("pk"),
+            status__in=[AttendanceStatus.GOING, AttendanceStatus.WAITING],
+        )
+        .order_by("confirmed_at")
+        .values("confirmed_at")[:1]
+    )
+    failed = (
+        Delivery.objects.filter(announcement__session=OuterRef("pk"), status=DeliveryStatus.FAILED)
+        .order_by()
+        .values("announcement__session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return sessions.annotate(
+        told_sequence=Subquery(told.values("sequence")[:1]),
+        told_state=Subquery(told.values("session_state")[:1], output_field=JSONField()),
+        first_rsvp_at=Subquery(first_rsvp),
+        failed_deliveries=Coalesce(Subquery(failed), 0),
+    )
+
+
+def notice_is_due(session: Session) -> bool:
+    """
+    Whether the people concerned by `session` (fetched `with_notice_state`)
+    have not heard of its latest change of time, place or status: it was
+    announced at a lower SEQUENCE, or, never announced, it changed after its
+    first RSVP that still holds a place. Only published sessions are told.
+    """
+    if not session.is_published():
+        return False
+    if session.told_sequence is not None:
+        # Changed and changed back is no news.
+        return session.sequence > session.told_sequence and bool(
+            session.calendar_changes_since(session.told_state)
+        )
+    # RSVPs carry no SEQUENCE of their own: a change since the first is the best reading.
+    return (
+        session.first_rsvp_at is not None
+        and session.sequence > 0
+        and session.updated_at > session.first_rsvp_at
+    )

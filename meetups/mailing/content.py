@@ -69,3 +69,28 @@ def announcement_content(
         "details": session_description(session),
     }
     return render_email(template="announcement", subject=subject, context=context)
+
+
+# --- change and cancellation notices --------------------------------------------------------
+
+
+def notice_content(
+    session: Session, *, changes: list[tuple[str, str, str]], told: bool
+) -> EmailContent:
+    """
+    The notice that `session` (fetched with `for_display()`) changed or is
+    cancelled: `changes` as (what, before, now); `told`: whether recipients
+    were told of it before (an announcement), so "before" means something.
+    """
+    prefix = "Cancelled" if session.is_cancelled else "Changed"
+    subject = f"{prefix}: {session.display_title} — {session.date_text}"
+    context = {
+        "session": session,
+        "series": session.series,
+        "changes": changes,
+        "told": told,
+        "session_url": absolute_url(session.get_absolute_url()),
+        "series_url": absolute_url(session.series.get_absolute_url()),
+        "calendar_filename": calendar_filename(session),
+    }
+    return render_email(template="notice", subject=subject, context=context)

@@ -357,8 +357,43 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
             "ends_at": self.ends_at.isoformat(),
             "venue": self.venue_text,
             "online_url": self.place_online_url,
+            "map_url": self.place_map_url,
             "status": self.status,
         }
+
+    def calendar_changes_since(self, state: dict | None) -> list[tuple[str, str, str]]:
+        """
+        What changed of time, place and status since `state` (a `calendar_state()`
+        of earlier), as (what, before, now) in words, times in the series' zone.
+        With no `state`, every item as it is now, with nothing before.
+        """
+        now = self.calendar_state()
+        before = state or {}
+        then = Session(
+            series=self.series,
+            starts_at=datetime.fromisoformat(before.get("starts_at", now["starts_at"])),
+            ends_at=datetime.fromisoformat(before.get("ends_at", now["ends_at"])),
+        )
+        rows = [
+            ("When", then.when_text, self.when_text, ("starts_at", "ends_at")),
+            ("Where", before.get("venue", ""), now["venue"], ("venue",)),
+            ("Online", before.get("online_url", ""), now["online_url"], ("online_url",)),
+            ("Map", before.get("map_url", ""), now["map_url"], ("map_url",)),
+            (
+                "Status",
+                SessionStatus(before.get("status", now["status"])).label,
+                self.get_status_display(),
+                ("status",),
+            ),
+        ]
+        if state is None:
+            return [(label, "", new) for label, _, new, _ in rows if new]
+        # A key an older state lacks was not told, so it cannot have changed since.
+        return [
+            (label, old, new)
+            for label, old, new, keys in rows
+            if any(key in before and before[key] != now[key] for key in keys)
+        ]
 
     # --- validation ---
 

@@ -15,6 +15,14 @@ from meetups.services.announcements import (
     subscriber_recipients,
 )
 from meetups.services.citations import CitationsImportResult, papers_import_citations
+from meetups.services.notices import (
+    NothingToNotify,
+    NoticeAlreadySent,
+    NoticeDraft,
+    concerned_recipients,
+    notice_create,
+    notice_draft,
+)
 from meetups.services.papers import (
     BibtexImportResult,
     PaperDraft,
@@ -59,7 +67,11 @@ __all__ = [
     "BibtexImportResult",
     "CitationsImportResult",
     "ConfirmOutcome",
+    "NoticeAlreadySent",
+    "NoticeAlreadySent",
+    "NoticeDraft",
     "NothingToAnnounce",
+    "NothingToNotify",
     "PaperDraft",
     "Recipient",
     "SubscribeOutcome",
@@ -71,6 +83,9 @@ __all__ = [
     "announcement_resume",
     "announcement_runs_recover",
     "announcement_send_test",
+    "concerned_recipients",
+    "notice_create",
+    "notice_draft",
     "next_cadence_dates",
     "paper_add",
     "paper_find_existing",

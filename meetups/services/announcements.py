@@ -103,9 +103,16 @@ def announcement_create(
     subject = subject or (content.subject if content else announcement_subject(session, kind=kind))
     content = content or announcement_content(session, subject=subject, kind=kind)
     with transaction.atomic():
-        unique = {}
+        unique: dict[str, Recipient] = {}
         for recipient in recipients(session):
-            unique.setdefault(normalize_email(recipient.email), recipient)
+            # One delivery per address, linked to every reason it has (subscribed, RSVP).
+            email = normalize_email(recipient.email)
+            seen = unique.get(email)
+            unique[email] = Recipient(
+                email=email,
+                subscription_id=(seen and seen.subscription_id) or recipient.subscription_id,
+                attendance_id=(seen and seen.attendance_id) or recipient.attendance_id,
+            )
         if not unique and not allow_empty:
             raise NothingToAnnounce(
                 f"{session.series} has no confirmed subscribers yet."

@@ -153,3 +153,21 @@ def metadata_server(settings):
         setattr(settings, setting, f"{server.url}/{prefix}")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def make_attendance(db):
+    """
+    Factory: make_attendance(session, email, status="going", **fields) → a saved RSVP;
+    going and waiting ones joined the queue now.
+    """
+    from meetups.enums import AttendanceStatus
+    from meetups.models import Attendance
+
+    def factory(session, email, *, status=AttendanceStatus.GOING, **fields):
+        if status in (AttendanceStatus.GOING, AttendanceStatus.WAITING):
+            fields.setdefault("queued_at", timezone.now())
+            fields.setdefault("confirmed_at", timezone.now())
+        return Attendance.objects.create(session=session, email=email, status=status, **fields)
+
+    return factory

@@ -5,122 +5,16 @@ server: killed in the middle and started again, cut off from its database, and
 left without a mail server for longer than any delivery's retries.
 """
 
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from meetups.enums import AnnouncementStatus, DeliveryStatus, SubscriptionStatus
 from meetups.models import Announcement, Subscription
 from meetups.services import announcement_create
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-WORKER_APPLICATION_NAME = "portal-test-worker"
-
-
-def _database_url() -> str:
-    """The test database, for another process (whose settings read DATABASE_URL)."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"])
-    host = db["HOST"] or "127.0.0.1"
-    port = db["PORT"] or 5432
-    # Named, so that a test can cut exactly the worker's connections.
-    name = f"?application_name={WORKER_APPLICATION_NAME}"
-    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}{name}"
-
-
-def _wait_for(predicate, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"Timed out after {timeout} s waiting for {what}")
-
-
-class Worker:
-    def __init__(self, env: dict, log: Path):
-        self.log = log
-        self.worker_id = log.stem
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "run_worker",
-                "--interval",
-                "0.2",
-                "--no-startup-delay",
-                "--no-reload",
-                "--worker-id",
-                self.worker_id,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-
-    @property
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def kill(self) -> None:
-        """SIGKILL: no chance to finish the message in hand or to clean up."""
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-@pytest.fixture
-def worker_env():
-    """Settings of the worker process beyond the database and mail server; a test may add some."""
-    return {}
-
-
-@pytest.fixture
-def start_worker(transactional_db, smtp_server, tmp_path, worker_env):
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-        "SECRET_KEY": settings.SECRET_KEY,
-        "DEBUG": "false",
-        "ANNOUNCEMENT_LEASE_SECONDS": "3",
-        "ANNOUNCEMENT_RETRY_SECONDS": "1",
-        **worker_env,
-    }
-    workers = []
-
-    def start() -> Worker:
-        worker = Worker(env, tmp_path / f"worker-{len(workers)}.log")
-        workers.append(worker)
-        return worker
-
-    yield start
-    for worker in workers:
-        worker.stop()
-    for worker in workers:
-        print(f"--- {worker.log.name}\n{worker.log.read_text(errors='replace')[-4000:]}")
+from tests.helpers.worker import WORKER_APPLICATION_NAME, wait_for
 
 
 def _running_tasks():
@@ -152,7 +46,7 @@ def test_the_worker_retries_later_and_records_what_cannot_be_delivered(
 
     announcement = announcement_create(session=session)
     start_worker()
-    _wait_for(_finished(announcement), timeout=60, what="the announcement to finish")
+    wait_for(_finished(announcement), timeout=60, what="the announcement to finish")
 
     delivered = Counter(sink.recipients())
     assert delivered == {address: 1 for address in addresses if address != "reader5@example.org"}
@@ -173,7 +67,7 @@ def test_a_worker_killed_mid_run_and_started_again_skips_nobody(
 
     announcement = announcement_create(session=session)
     first = start_worker()
-    _wait_for(lambda: sink.count() >= 60, timeout=60, what="the first messages")
+    wait_for(lambda: sink.count() >= 60, timeout=60, what="the first messages")
     first.kill()
     arrived_before_restart = sink.count()
     assert arrived_before_restart < len(addresses)
@@ -181,7 +75,7 @@ def test_a_worker_killed_mid_run_and_started_again_skips_nobody(
     assert sink.count() == arrived_before_restart  # nothing moves without a worker
 
     start_worker()
-    _wait_for(_finished(announcement), timeout=90, what="the restarted worker to finish")
+    wait_for(_finished(announcement), timeout=90, what="the restarted worker to finish")
 
     delivered = Counter(sink.recipients())
     assert set(delivered) == set(addresses)  # nobody skipped
@@ -189,7 +83,7 @@ def test_a_worker_killed_mid_run_and_started_again_skips_nobody(
     assert duplicates <= 1  # at most the message in flight when the worker died
     assert set(announcement.deliveries.values_list("status", flat=True)) == {DeliveryStatus.SENT}
     # The dead worker's task row does not stay RUNNING: the new worker closes it.
-    _wait_for(lambda: not _running_tasks().exists(), timeout=30, what="no task left RUNNING")
+    wait_for(lambda: not _running_tasks().exists(), timeout=30, what="no task left RUNNING")
     from django_tasks_db.models import DBTaskResult
 
     (closed,) = [row for row in DBTaskResult.objects.all() if first.worker_id in row.worker_ids]
@@ -269,7 +163,7 @@ def test_two_lost_database_connections_during_a_big_announcement_end_nothing(
     sink.on_accept = cut_at
     worker = start_worker()
     announcement = announcement_create(session=session)
-    _wait_for(_finished(announcement), timeout=120, what="the announcement to finish")
+    wait_for(_finished(announcement), timeout=120, what="the announcement to finish")
 
     assert len(cuts) == 2 and all(cuts), cuts  # both cuts hit the worker's connections
     assert worker.alive  # the same process, never restarted
@@ -277,7 +171,7 @@ def test_two_lost_database_connections_during_a_big_announcement_end_nothing(
     assert delivered == dict.fromkeys(addresses, 1)
     assert set(announcement.deliveries.values_list("status", flat=True)) == {DeliveryStatus.SENT}
     # The runs queued as safety nets still come, find it finished and stop; none stays RUNNING.
-    _wait_for(lambda: not _running_tasks().exists(), timeout=30, what="no task left RUNNING")
+    wait_for(lambda: not _running_tasks().exists(), timeout=30, what="no task left RUNNING")
 
 
 @pytest.fixture
@@ -300,7 +194,7 @@ def test_a_mail_server_outage_longer_than_any_retry_fails_no_delivery(
     time.sleep(2.5)  # longer than a delivery's retries (one second between its two tries)
     assert not announcement.deliveries.exclude(status=DeliveryStatus.PENDING).exists()
     smtp_server.start()
-    _wait_for(_finished(announcement), timeout=60, what="the announcement to finish")
+    wait_for(_finished(announcement), timeout=60, what="the announcement to finish")
 
     assert worker.alive
     assert Counter(smtp_server.handler.recipients()) == dict.fromkeys(addresses, 1)
@@ -333,12 +227,12 @@ def test_a_connection_lost_while_a_task_finishes_is_recorded_and_the_worker_goes
     worker = start_worker()
 
     services.subscription_request(series=series, email="ada@example.org", client_ip="10.0.0.1")
-    _wait_for(lambda: sink.count() == 1, timeout=30, what="the first confirmation")
-    _wait_for(lambda: not _tasks_left().exists(), timeout=30, what="its task to be recorded")
+    wait_for(lambda: sink.count() == 1, timeout=30, what="the first confirmation")
+    wait_for(lambda: not _tasks_left().exists(), timeout=30, what="its task to be recorded")
     # The same worker takes the next request.
     services.subscription_request(series=series, email="grace@example.org", client_ip="10.0.0.2")
-    _wait_for(lambda: sink.count() == 2, timeout=30, what="the second confirmation")
-    _wait_for(lambda: not _tasks_left().exists(), timeout=30, what="its task to be recorded")
+    wait_for(lambda: sink.count() == 2, timeout=30, what="the second confirmation")
+    wait_for(lambda: not _tasks_left().exists(), timeout=30, what="its task to be recorded")
 
     assert cuts and cuts[0] >= 1
     assert worker.alive
@@ -361,7 +255,7 @@ def test_a_worker_waits_out_a_database_that_turns_it_away(start_worker, smtp_ser
 
     name = connection.settings_dict["NAME"]
     worker = start_worker()
-    _wait_for(_worker_connected, timeout=30, what="the worker to connect")
+    wait_for(_worker_connected, timeout=30, what="the worker to connect")
     with _admin_connection() as admin:
         admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
         try:
@@ -372,6 +266,6 @@ def test_a_worker_waits_out_a_database_that_turns_it_away(start_worker, smtp_ser
             admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
 
     services.subscription_request(series=series, email="ada@example.org", client_ip="10.0.0.1")
-    _wait_for(lambda: smtp_server.handler.count() == 1, timeout=60, what="the confirmation")
+    wait_for(lambda: smtp_server.handler.count() == 1, timeout=60, what="the confirmation")
     assert worker.alive
     assert smtp_server.handler.recipients() == ["ada@example.org"]

@@ -1,0 +1,75 @@
+"""
+The real worker, `manage.py run_worker`, as a separate process against the test
+database and a real SMTP server, for tests that kill it and start it again.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from django.db import connection
+
+from tests.helpers.processes import wait_for
+
+__all__ = ["WORKER_APPLICATION_NAME", "Worker", "worker_database_url", "wait_for"]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+WORKER_APPLICATION_NAME = "portal-test-worker"
+
+
+def worker_database_url() -> str:
+    """The test database, for another process (whose settings read DATABASE_URL)."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    credentials = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        credentials += ":" + quote(db["PASSWORD"])
+    host = db["HOST"] or "127.0.0.1"
+    port = db["PORT"] or 5432
+    # Named, so that a test can cut exactly the worker's connections.
+    name = f"?application_name={WORKER_APPLICATION_NAME}"
+    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}{name}"
+
+
+class Worker:
+    def __init__(self, env: dict, log: Path):
+        self.log = log
+        self.worker_id = log.stem
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "manage.py",
+                "run_worker",
+                "--interval",
+                "0.2",
+                "--no-startup-delay",
+                "--no-reload",
+                "--worker-id",
+                self.worker_id,
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to finish the message in hand or to clean up."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
