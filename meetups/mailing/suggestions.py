@@ -1,63 +1,60 @@
 """
 The emails of a paper suggestion: the link that confirms it, and the news that
-it was rejected or accepted into a session. Each goes to one address about one
-suggestion, so none carries list headers: the address may follow no series.
+it was rejected or accepted into a session, in the club's one layout. Each is
+about one suggestion to people who need not follow the series, so none offers
+the manage and unsubscribe links of subscriptions.
 """
 
-from django.conf import settings
-from django.template.loader import render_to_string
-
 from meetups.mailing import suggestion_links
-from meetups.mailing.content import EmailContent
+from meetups.mailing.layout import EmailContent, render_email
 from meetups.mailing.mime import ClubEmail
 from meetups.models import Suggestion, Vote
 from portal.links import absolute_url
 
 
-def _email(*, template: str, subject: str, to: str, context: dict) -> ClubEmail:
-    context = {**context, "site_name": settings.SITE_NAME}
-    content = EmailContent(
+def _content(template: str, *, subject: str, suggestion: Suggestion, **context) -> EmailContent:
+    return render_email(
+        template=template,
         subject=subject,
-        text=render_to_string(f"meetups/email/{template}.txt", context),
-        html=render_to_string(f"meetups/email/{template}.html", context),
+        context={
+            "suggestion": suggestion,
+            "paper": suggestion.paper,
+            "series": suggestion.series,
+            "suggestions_url": absolute_url(suggestion.get_absolute_url()),
+            "manage_url": None,
+            "unsubscribe_url": None,
+            **context,
+        },
     )
+
+
+def _email(content: EmailContent, *, to: str) -> ClubEmail:
     message = ClubEmail(subject=content.subject, body=content.text, to=[to])
     message.attach_alternative(content.html, "text/html")
     return message
 
 
-def _context(suggestion: Suggestion) -> dict:
-    return {
-        "suggestion": suggestion,
-        "paper": suggestion.paper,
-        "series": suggestion.series,
-        "suggestions_url": absolute_url(suggestion.get_absolute_url()),
-    }
-
-
 def confirmation_message(vote: Vote) -> ClubEmail:
     """“Confirm your suggestion”: the signed link that counts `vote` (and opens a new suggestion)."""
     suggestion = vote.suggestion
-    return _email(
-        template="suggestion_confirm",
+    content = _content(
+        "suggestion_confirm",
         subject=f"Confirm your suggestion for {suggestion.series.name}",
-        to=vote.email,
-        context={
-            **_context(suggestion),
-            "confirm_url": suggestion_links.confirm_url(vote_token=vote.token),
-            "valid_days": suggestion_links.CONFIRM_MAX_AGE.days,
-        },
+        suggestion=suggestion,
+        confirm_url=suggestion_links.confirm_url(vote_token=vote.token),
+        valid_days=suggestion_links.CONFIRM_MAX_AGE.days,
     )
+    return _email(content, to=vote.email)
 
 
 def rejected_message(suggestion: Suggestion) -> ClubEmail:
     """The suggester is told why the organizer will not take the suggestion up."""
-    return _email(
-        template="suggestion_rejected",
+    content = _content(
+        "suggestion_rejected",
         subject=f"Your suggestion for {suggestion.series.name}: “{suggestion.paper.title}”",
-        to=suggestion.email,
-        context=_context(suggestion),
+        suggestion=suggestion,
     )
+    return _email(content, to=suggestion.email)
 
 
 def accepted_content(suggestion: Suggestion) -> EmailContent:
@@ -66,14 +63,10 @@ def accepted_content(suggestion: Suggestion) -> EmailContent:
     voter who asked to hear, sent through the announcements' delivery machinery.
     """
     session = suggestion.accepted_session
-    context = {
-        **_context(suggestion),
-        "session": session,
-        "session_url": absolute_url(session.get_absolute_url()),
-        "site_name": settings.SITE_NAME,
-    }
-    return EmailContent(
+    return _content(
+        "suggestion_accepted",
         subject=f"“{suggestion.paper.title}” will be read in the {session}",
-        text=render_to_string("meetups/email/suggestion_accepted.txt", context),
-        html=render_to_string("meetups/email/suggestion_accepted.html", context),
+        suggestion=suggestion,
+        session=session,
+        session_url=absolute_url(session.get_absolute_url()),
     )
