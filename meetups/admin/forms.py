@@ -175,3 +175,8 @@ class AnnounceForm(forms.Form):
     subject = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"size": 90}))
     # One key per preview: sending the same form twice (a double click) announces once.
     request_key = forms.UUIDField(widget=forms.HiddenInput)
+    send_again = forms.BooleanField(
+        label="Yes, send it to everyone again",
+        required=False,
+        help_text="This session was announced before: everyone would get a second email.",
+    )

@@ -160,6 +160,12 @@ class DeliveryAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     list_per_page = 200
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The desk links a session's failed deliveries; the filter list would be too long.
+        return lookup == "announcement__session__id__exact" or super().lookup_allowed(
+            lookup, value, request
+        )
+
     @admin.display(description="recipient", ordering="email")
     def recipient(self, delivery):
         return delivery.email

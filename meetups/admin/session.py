@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from meetups.admin.forms import AnnounceForm, CancelSessionsForm, SessionAdminForm
+from meetups.admin.notices import desk_page, notify_page, offer_notice
 from meetups.admin.pages import (
     citations_paste_page,
     intermediate_page,
     large_posts_reach_the_form,
 )
-from meetups.enums import SessionStatus
-from meetups.models import ReadingListEntry, Series, Session
+from meetups.enums import AnnouncementKind, SessionStatus
+from meetups.models import Announcement, ReadingListEntry, Series, Session
 from meetups.services import (
     NothingToAnnounce,
     announcement_create,
@@ -119,6 +120,16 @@ class SessionAdmin(PublishableAdmin):
                 self.admin_site.admin_view(self.announce_view),
                 name="meetups_session_announce",
             ),
+            path(
+                "<path:object_id>/notify/",
+                self.admin_site.admin_view(self.notify_view),
+                name="meetups_session_notify",
+            ),
+            path(
+                "desk/",
+                self.admin_site.admin_view(self.desk_view),
+                name="meetups_session_desk",
+            ),
             *super().get_urls(),
         ]
 
@@ -179,16 +190,17 @@ class SessionAdmin(PublishableAdmin):
     def cancel_sessions(self, request, queryset):
         form = CancelSessionsForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
-            cancelled = 0
+            cancelled = []
             for session in queryset.exclude(status=SessionStatus.CANCELLED):
                 session.cancel(reason=form.cleaned_data["reason"])
-                cancelled += 1
+                cancelled.append(session)
             self.message_user(
                 request,
-                f"Cancelled {cancelled} session(s); they stay listed, marked cancelled, "
+                f"Cancelled {len(cancelled)} session(s); they stay listed, marked cancelled, "
                 "and calendars show them as cancelled.",
                 messages.SUCCESS,
             )
+            offer_notice(self, request, cancelled)
             return None
         return intermediate_page(
             self,
@@ -223,6 +235,28 @@ class SessionAdmin(PublishableAdmin):
         self.message_user(request, f"Created {len(copies)} draft session(s).", messages.SUCCESS)
         return None
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            offer_notice(self, request, [obj])
+
+    def notify_view(self, request, object_id):
+        """Preview and send the change or cancellation notice that is due, if one is."""
+        session = self.get_object(request, object_id)
+        if session is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not (
+            self.has_change_permission(request, session)
+            and request.user.has_perm("meetups.add_announcement")
+        ):
+            raise PermissionDenied
+        return notify_page(self, request, session)
+
+    def desk_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return desk_page(self, request)
+
     def paste_citations_view(self, request, object_id):
         session = self.get_object(request, object_id)
         if session is None:
@@ -254,6 +288,24 @@ class SessionAdmin(PublishableAdmin):
         subscribers = session.series.subscriptions.confirmed().count()
         if request.method == "POST":
             form = AnnounceForm(request.POST)
+            already_announced = session.announcements.filter(
+                kind=AnnouncementKind.ANNOUNCEMENT
+            ).exists()
+            if (
+                form.is_valid()
+                and "send" in request.POST
+                and already_announced
+                and not form.cleaned_data["send_again"]
+                # A form sent twice is answered as such below, not asked again.
+                and not Announcement.objects.filter(
+                    request_key=form.cleaned_data["request_key"]
+                ).exists()
+            ):
+                form.add_error(
+                    "send_again",
+                    "This session was already announced. Tick this box to send the "
+                    "announcement to everyone again, or send a change notice instead.",
+                )
             if form.is_valid() and "send" in request.POST:
                 try:
                     announcement = announcement_create(
@@ -313,6 +365,9 @@ class SessionAdmin(PublishableAdmin):
             "subscribers": subscribers,
             "is_published": session.is_published(),
             "previous": session.announcements.with_delivery_counts().order_by("-created_at"),
+            "already_announced": session.announcements.filter(
+                kind=AnnouncementKind.ANNOUNCEMENT
+            ).exists(),
             "back_url": change_url,
         }
         return TemplateResponse(request, "meetups/admin/announce.html", context)
