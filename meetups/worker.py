@@ -13,6 +13,7 @@ from portal.worker import Chore, chores
 def recover_runs() -> None:
     services.announcement_runs_recover()
     services.subscription_tasks_recover()
+    services.suggestion_tasks_recover()
 
 
 chores.register(

@@ -212,3 +212,28 @@ def abandon(row, *, reason: str) -> bool:
     if closed:
         logger.warning("Task %s (%s) closed: %s", row.pk, row.task_path, reason)
     return bool(closed)
+
+
+def requeue_lost(tasks, *, started_before) -> int:
+    """
+    Close every row of `tasks` still RUNNING since before `started_before` (its
+    worker went away: these tasks take seconds) and queue the task again with
+    the same arguments; returns how many were queued again. Only for tasks
+    that may run twice.
+    """
+    from django.db import transaction
+    from django.tasks import TaskResultStatus
+
+    again = 0
+    for task in tasks:
+        if not keeps_task_rows(task):
+            continue
+        stale = task_rows(task, statuses=[TaskResultStatus.RUNNING]).filter(
+            started_at__lt=started_before
+        )
+        for row in stale:
+            with transaction.atomic():
+                if abandon(row, reason="its worker stopped before it ended; queued again"):
+                    task.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+                    again += 1
+    return again

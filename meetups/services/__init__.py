@@ -61,6 +61,7 @@ from meetups.services.suggestions import (
     suggestion_reject,
     suggestion_request,
     suggestion_request_process,
+    suggestion_tasks_recover,
 )
 
 __all__ = [
@@ -107,6 +108,7 @@ __all__ = [
     "suggestion_reject",
     "suggestion_request",
     "suggestion_request_process",
+    "suggestion_tasks_recover",
     "subscription_request",
     "subscription_request_process",
     "subscription_resubscribe",

@@ -27,7 +27,7 @@ from meetups.mailing.mime import confirmation_message
 from meetups.models import Delivery, Series, Subscription
 from meetups.services.limits import mailbox_key, within_limit
 from meetups.tasks import process_subscription_request, send_confirmation
-from portal.worker import abandon, keeps_task_rows, task_rows
+from portal.worker import requeue_lost
 
 # A pending address gets another confirmation email only after this long.
 CONFIRMATION_RESEND_AFTER = timedelta(minutes=15)
@@ -239,16 +239,6 @@ def subscription_tasks_recover(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     started_before = now - timedelta(seconds=settings.ANNOUNCEMENT_LEASE_SECONDS)
-    again = 0
-    for task in (process_subscription_request, send_confirmation):
-        if not keeps_task_rows(task):
-            continue
-        stale = task_rows(task, statuses=[TaskResultStatus.RUNNING]).filter(
-            started_at__lt=started_before
-        )
-        for row in stale:
-            with transaction.atomic():
-                if abandon(row, reason="its worker stopped before it ended; queued again"):
-                    task.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
-                    again += 1
-    return again
+    return requeue_lost(
+        [process_subscription_request, send_confirmation], started_before=started_before
+    )

@@ -16,8 +16,9 @@ suggestion of it is not closed becomes a vote for that one, not a second row.
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
@@ -44,6 +45,7 @@ from meetups.tasks import (
     send_suggestion_confirmation,
     send_suggestion_rejected,
 )
+from portal.worker import requeue_lost
 
 
 def voter_address(email: str) -> str:
@@ -200,6 +202,19 @@ def suggestion_request_process(
         return SuggestOutcome.ADDRESS_LIMITED
     send_suggestion_confirmation.enqueue(vote.pk)
     return SuggestOutcome.CONFIRMATION_QUEUED
+
+
+def suggestion_tasks_recover(*, now: datetime | None = None) -> int:
+    """
+    The worker's chore for suggest requests and their emails (see `meetups.worker`):
+    a task still RUNNING a lease after it started lost its worker and is queued
+    again. A request runs again harmlessly; an email may reach its address twice.
+    """
+    now = now or timezone.now()
+    return requeue_lost(
+        [process_suggestion_request, send_suggestion_confirmation, send_suggestion_rejected],
+        started_before=now - timedelta(seconds=settings.ANNOUNCEMENT_LEASE_SECONDS),
+    )
 
 
 def suggestion_send_confirmation(*, vote: Vote) -> None:
