@@ -10,8 +10,17 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from meetups.enums import SubscriptionStatus
-from meetups.models import Paper, ReadingListEntry, Series, Session, Subscription
+from meetups.enums import AnnouncementStatus, DeliveryStatus, SubscriptionStatus
+from meetups.mailing.content import announcement_subject
+from meetups.models import (
+    Announcement,
+    Delivery,
+    Paper,
+    ReadingListEntry,
+    Series,
+    Session,
+    Subscription,
+)
 from meetups.services import next_cadence_dates
 from meetups.zones import combine
 from portal import demo
@@ -228,12 +237,54 @@ def load(*, author) -> str:
         Subscription.objects.create(
             series=series, email=email, status=SubscriptionStatus.CONFIRMED, confirmed_at=now
         )
+    _announce_then_move(series, now=now)
     past = sum(1 for data in SESSIONS if data["slot"] < 0)
     return (
         f"the {series.name}: {past} past sessions (one cancelled), "
         f"{len(SESSIONS) - past} upcoming, {len(papers)} papers, "
-        f"{len(DEMO_SUBSCRIBERS)} confirmed subscribers"
+        f"{len(DEMO_SUBSCRIBERS)} confirmed subscribers; the next session was announced, "
+        "then moved to another room (its change notice is due on the organizer's desk)"
     )
+
+
+def _announce_then_move(series: Series, *, now) -> None:
+    """
+    The next session was announced to the subscribers, then moved to another
+    room: the organizer's desk shows its change notice as due. The announcement
+    is recorded as sent; nobody is emailed.
+    """
+    session = (
+        Session.objects.filter(series=series, starts_at__gt=now)
+        .not_cancelled()
+        .order_by("starts_at")
+        .select_related("series")
+        .first()
+    )
+    if session is None:
+        return
+    announcement = Announcement.objects.create(
+        session=session,
+        subject=announcement_subject(session),
+        body_text="",
+        body_html="",
+        status=AnnouncementStatus.FINISHED,
+        finished_at=now,
+        sequence=session.sequence,
+        session_state=session.calendar_state(),
+    )
+    Delivery.objects.bulk_create(
+        Delivery(
+            announcement=announcement,
+            email=subscription.email,
+            subscription=subscription,
+            status=DeliveryStatus.SENT,
+            attempts=1,
+            sent_at=now,
+        )
+        for subscription in series.subscriptions.all()
+    )
+    session.venue_name = "Room 4.01, Example Co-working (Room 3.14 is being refurbished)"
+    session.save()
 
 
 demo.register(has_content=has_content, load=load)

@@ -33,6 +33,15 @@ def test_demo_club_has_past_and_upcoming_sessions_with_real_papers(client, organ
     assert len(calendar.walk("VEVENT")) == Session.objects.count()
 
 
+def test_demo_desk_shows_the_next_session_moved_with_its_notice_due(staff_client, organizer):
+    demo.load(author=organizer)
+    html = staff_client.get("/admin/meetups/session/desk/").content.decode()
+    assert "due: notify" in html
+    moved = Session.objects.published().upcoming().order_by("starts_at").first()
+    page = staff_client.get(f"/admin/meetups/session/{moved.pk}/notify/").content.decode()
+    assert "Room 3.14, Example Co-working" in page and "Room 4.01" in page
+
+
 def test_demo_papers_come_from_their_data_file_in_its_order(organizer):
     demo.load(author=organizer)
     titles = [
