@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import ngettext
 from markdownx.widgets import AdminMarkdownxWidget
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
@@ -91,7 +92,11 @@ class PublishableAdmin(MarkdownAdminMixin, admin.ModelAdmin):
             if not obj.is_published():
                 obj.publish(at=now)
                 changed += 1
-        self.message_user(request, f"Published {changed} item(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Published %d item.", "Published %d items.", changed) % changed,
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Unpublish selected (back to draft)")
     def unpublish(self, request, queryset):
@@ -99,7 +104,12 @@ class PublishableAdmin(MarkdownAdminMixin, admin.ModelAdmin):
         for obj in queryset.exclude(published_at__isnull=True):
             obj.unpublish()
             changed += 1
-        self.message_user(request, f"Moved {changed} item(s) back to draft.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Moved %d item back to draft.", "Moved %d items back to draft.", changed)
+            % changed,
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Redirect)

@@ -119,10 +119,13 @@ class ScheduleSessionsForm(forms.Form):
         initial=4,
         help_text="Created after each series' latest session, following its cadence.",
     )
+    # Drafts by default: a session with only a number and a date is no news yet.
     publish = forms.BooleanField(
         label="Publish them now (they appear on the site and in calendars)",
         required=False,
-        initial=True,
+        initial=False,
+        help_text="Leave unticked to fill in topic and reading list first; publish each "
+        "session when it is ready.",
     )
 
 

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
 
 from meetups.enums import DeliveryStatus
 from meetups.models import Announcement, Delivery, Subscription
@@ -146,8 +147,13 @@ class AnnouncementAdmin(admin.ModelAdmin):
         resumed = sum(announcement_resume(announcement=a) for a in queryset)
         self.message_user(
             request,
-            f"Queued {resumed} announcement(s) to send what is still pending; "
-            "nobody who already got one gets it again.",
+            ngettext(
+                "Queued %d announcement to send what is still pending; ",
+                "Queued %d announcements to send what is still pending; ",
+                resumed,
+            )
+            % resumed
+            + "nobody who already got one gets it again.",
             messages.SUCCESS,
         )
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.template.response import TemplateResponse
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from meetups.admin.forms import CitationsPasteForm
@@ -98,10 +99,14 @@ def citations_paste_page(model_admin, request, *, session=None, back_url, title)
 def _report(model_admin, request, result, *, session):
     if result.created or result.reused:
         where = "the reading list" if session is not None else "the library"
+        added = len(result.created) + len(result.reused)
         model_admin.message_user(
             request,
-            f"Added {len(result.created) + len(result.reused)} paper(s) to {where} "
-            f"({len(result.created)} new in the library, {len(result.reused)} already there).",
+            ngettext(
+                "Added %(count)d paper to %(where)s", "Added %(count)d papers to %(where)s", added
+            )
+            % {"count": added, "where": where}
+            + f" ({len(result.created)} new in the library, {len(result.reused)} already there).",
             messages.SUCCESS,
         )
     if result.lookup_unavailable:

@@ -5,6 +5,7 @@ from django.contrib.humanize.templatetags.humanize import ordinal
 from django.db.models import Count, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.html import format_html
 
 from meetups.admin.forms import ScheduleSessionsForm, SeriesAdminForm
@@ -101,13 +102,17 @@ class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
                     publish=form.cleaned_data["publish"],
                 )
                 first, last = created[0], created[-1]
-                self.message_user(
-                    request,
-                    f"{series}: scheduled {len(created)} session(s), the "
-                    f"{ordinal(first.number)} ({first.date_text}) to the "
-                    f"{ordinal(last.number)} ({last.date_text}).",
-                    messages.SUCCESS,
+                if len(created) == 1:
+                    done = f"scheduled the {ordinal(first.number)} session ({first.date_text})"
+                else:
+                    done = (
+                        f"scheduled {len(created)} sessions, the {ordinal(first.number)} "
+                        f"({first.date_text}) to the {ordinal(last.number)} ({last.date_text})"
+                    )
+                state = (
+                    "published" if form.cleaned_data["publish"] else "drafts until you publish them"
                 )
+                self.message_user(request, f"{series}: {done}, {state}.", messages.SUCCESS)
             return None
         for series in queryset:
             starts = [
@@ -115,7 +120,8 @@ class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
                 for day in next_cadence_dates(series, count=3)
             ]
             series.preview_starts = [
-                f"{start:%a %d %b %Y, %H:%M} {zone_label(start)}" for start in starts
+                f"{dateformat.format(start, 'l, j F Y, H:i')} {zone_label(start)}"
+                for start in starts
             ]
         return intermediate_page(
             self,

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import ngettext
 
 from meetups.admin.forms import AnnounceForm, CancelSessionsForm, SessionAdminForm
 from meetups.admin.notices import desk_page, notify_page, offer_notice
@@ -159,7 +160,8 @@ class SessionAdmin(PublishableAdmin):
 
     @admin.display(description="starts", ordering="starts_at")
     def local_start(self, session):
-        return f"{session.local_start:%a %d %b %Y, %H:%M} {session.zone_label}"
+        # The site's own way of writing a date, so the admin and the pages read alike.
+        return f"{session.date_text}, {session.local_start:%H:%M} {session.zone_label}"
 
     @admin.display(description="status", ordering="status")
     def session_status(self, session):
@@ -196,8 +198,9 @@ class SessionAdmin(PublishableAdmin):
                 cancelled.append(session)
             self.message_user(
                 request,
-                f"Cancelled {len(cancelled)} session(s); they stay listed, marked cancelled, "
-                "and calendars show them as cancelled.",
+                ngettext("Cancelled %d session; ", "Cancelled %d sessions; ", len(cancelled))
+                % len(cancelled)
+                + "they stay listed, marked cancelled, and calendars show them as cancelled.",
                 messages.SUCCESS,
             )
             offer_notice(self, request, cancelled)
@@ -218,7 +221,11 @@ class SessionAdmin(PublishableAdmin):
         for session in queryset.filter(status=SessionStatus.CANCELLED):
             session.reinstate()
             reinstated += 1
-        self.message_user(request, f"Reinstated {reinstated} session(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Reinstated %d session.", "Reinstated %d sessions.", reinstated) % reinstated,
+            messages.SUCCESS,
+        )
 
     @admin.action(description="Duplicate as next session")
     def duplicate_as_next(self, request, queryset):
@@ -232,7 +239,12 @@ class SessionAdmin(PublishableAdmin):
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:meetups_session_change", args=[copy.pk]))
-        self.message_user(request, f"Created {len(copies)} draft session(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Created %d draft session.", "Created %d draft sessions.", len(copies))
+            % len(copies),
+            messages.SUCCESS,
+        )
         return None
 
     def save_model(self, request, obj, form, change):

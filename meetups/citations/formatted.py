@@ -282,7 +282,8 @@ def read_formatted(text: str) -> Citation:
     citation.authors, cut_short = read_authors(authors)
     if cut_short:
         citation.notes.append(
-            f"The reference names {len(citation.authors)} author(s) and cuts the list short "
+            f"The reference names {len(citation.authors)} "
+            f"author{'' if len(citation.authors) == 1 else 's'} and cuts the list short "
             "(“et al.”): the others are not known."
         )
     _read_rest(rest, citation)

@@ -47,12 +47,13 @@ def _lock(series: Series) -> Series:
 
 @transaction.atomic
 def session_schedule_next(
-    *, series: Series, count: int, publish: bool = True, now: datetime | None = None
+    *, series: Series, count: int, publish: bool = False, now: datetime | None = None
 ) -> list[Session]:
     """
     Create the next `count` sessions of `series` from its cadence: the series'
     weekday and wall-clock time in its own zone, whatever daylight saving does
-    in between (19:00 in Berlin stays 19:00 in March and October).
+    in between (19:00 in Berlin stays 19:00 in March and October). They are
+    drafts unless `publish`: a number and a date are no news for the site yet.
     """
     if count < 1:
         return []

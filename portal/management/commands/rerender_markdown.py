@@ -6,6 +6,7 @@ portal/markdown.py, existing posts, talks and sessions get the new HTML too
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from portal.models import RenderedMarkdownMixin
 
@@ -39,4 +40,5 @@ class Command(BaseCommand):
             total_changed += changed
             self.stdout.write(f"{model._meta.label}: {changed} of {seen} changed")
         verb = "would change" if dry_run else "changed"
-        self.stdout.write(self.style.SUCCESS(f"{total_changed} item(s) {verb}."))
+        items = ngettext("%d item", "%d items", total_changed) % total_changed
+        self.stdout.write(self.style.SUCCESS(f"{items} {verb}."))

@@ -111,6 +111,12 @@ def test_schedule_action_asks_for_n_then_creates_sessions(staff_client, series):
     assert b"How many sessions" in ask.content
     assert b'value="Schedule"' in ask.content
     assert b'<a href="/admin/meetups/series/">Series</a>' in ask.content
+    # The organizer publishes on purpose: the box starts unticked.
+    assert re.search(rb'<input type="checkbox" name="publish"(?![^>]*checked)[^>]*>', ask.content)
+    # The dates read as they do on the site.
+    assert re.search(
+        rb"(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d{1,2} [A-Z][a-z]+ 20\d\d, 19:00", ask.content
+    )
     assert Session.objects.count() == 0
 
     refused = staff_client.post(
@@ -139,6 +145,25 @@ def test_schedule_action_asks_for_n_then_creates_sessions(staff_client, series):
     assert [s.number for s in sessions] == [1, 2, 3]
     assert {s.local_start.strftime("%A %H:%M") for s in sessions} == {"Tuesday 19:00"}
     assert all(s.is_published() for s in sessions)
+    message = staff_client.get(url).content.decode()
+    assert "scheduled 3 sessions, the 1st" in message and "(s)" not in message
+
+
+def test_scheduled_sessions_are_drafts_unless_the_box_is_ticked(staff_client, series):
+    done = staff_client.post(
+        "/admin/meetups/series/",
+        {
+            "action": "schedule_sessions",
+            ACTION_CHECKBOX_NAME: [series.pk],
+            "apply": "1",
+            "count": "1",
+        },
+        follow=True,
+    )
+    (session,) = Session.objects.all()
+    assert not session.is_published()
+    assert "scheduled the 1st session" in done.content.decode()
+    assert "drafts until you publish them" in done.content.decode()
 
 
 def test_cancel_action_asks_for_a_reason(staff_client, make_session):

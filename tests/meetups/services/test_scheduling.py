@@ -94,13 +94,13 @@ def test_a_time_skipped_by_the_clocks_is_refused_by_localize():
     assert localize(datetime(2026, 10, 25, 2, 30), BERLIN).utcoffset() == timedelta(hours=2)
 
 
-def test_scheduled_sessions_are_published_or_drafts_as_asked(series):
+def test_scheduled_sessions_are_drafts_unless_published_on_purpose(series):
     now = datetime(2026, 2, 1, tzinfo=UTC)
-    published = session_schedule_next(series=series, count=1, now=now)
-    drafts = session_schedule_next(series=series, count=1, publish=False, now=now)
+    drafts = session_schedule_next(series=series, count=1, now=now)
+    published = session_schedule_next(series=series, count=1, publish=True, now=now)
+    assert drafts[0].published_at is None and not drafts[0].is_published()
     assert published[0].published_at == now
-    assert drafts[0].published_at is None
-    assert drafts[0].number == 2
+    assert published[0].number == 2
 
 
 def test_duplicate_as_next_copies_the_plan_but_not_the_papers(series, make_session):
