@@ -1,23 +1,41 @@
 from functools import partial
 
-from django.db.models import Max
+from django.db.models import DateTimeField, Exists, Max, OuterRef, Q
+from django.db.models.functions import Least
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from meetups.models import Session
+from meetups.models import ReadingListEntry, Session
 from portal.timeline import ModelTimelineSource, TimelineEntry, register
 
 
 class SessionTimelineSource(ModelTimelineSource):
-    """Published sessions, dated by their publication; the next ones also as “Coming up”."""
+    """
+    Published sessions, placed on the timeline by the day they meet, or by the day
+    they were published when that came first (an upcoming session is news when it
+    is announced, as talks are); the next ones also as “Coming up”. A session with
+    neither a title nor a reading list is only a date: the series page and “Coming
+    up” show it, the timeline waits until there is something to read about.
+    """
 
     kind = "session"
     kind_label = "Session"
+    date_field = "timeline_at"
     # The series names and places the session; without a description, the excerpt
-    # names the papers, whose edits do not touch the session.
-    version_fields = ("updated_at", "series__updated_at", "papers_updated_at")
+    # names the papers, whose edits do not touch the session. Its end decides
+    # between "Meets" and "Met".
+    version_fields = ("updated_at", "series__updated_at", "papers_updated_at", "ends_at")
+
+    def published(self):
+        return Session.objects.published().for_display()
 
     def queryset(self):
-        return Session.objects.published().for_display()
+        has_papers = Exists(ReadingListEntry.objects.filter(session=OuterRef("pk")))
+        return (
+            self.published()
+            .filter(~Q(title="") | Q(has_papers))
+            .annotate(timeline_at=Least("published_at", "starts_at", output_field=DateTimeField()))
+        )
 
     def key_queryset(self, tag):
         return (
@@ -26,24 +44,32 @@ class SessionTimelineSource(ModelTimelineSource):
             .annotate(papers_updated_at=Max("reading_list__paper__updated_at"))
         )
 
+    def row_version(self, row):
+        return (*row, row[-1] > timezone.now())
+
     def to_entry(self, session, *, upcoming=False):
         title = session.display_title
         if session.is_cancelled:
             title = f"Cancelled: {title}"
-        excerpt = session.when_text
-        if session.excerpt:
-            excerpt = f"{excerpt}. {session.excerpt}"
+            label = "Was to meet on"
+        else:
+            label = "Meets on" if session.is_upcoming() else "Met on"
         return TimelineEntry(
             kind=self.kind,
             kind_label=self.kind_label,
             title=title,
             url=session.get_absolute_url(),
-            # In “Coming up” an entry is dated by when it happens, elsewhere by its announcement.
-            date=session.starts_at if upcoming else session.published_at,
+            # In “Coming up” an entry is dated by when it happens.
+            date=session.starts_at
+            if upcoming
+            else getattr(session, "timeline_at", None) or session.starts_at,
             updated=max(session.updated_at, session.published_at),
-            excerpt=excerpt,
+            excerpt=session.excerpt,
             content=partial(render_to_string, "meetups/session_content.html", {"session": session}),
             tags=tuple(session.tags.all()),
+            shown_date=session.local_start,
+            date_label=label,
+            date_text=session.date_text,
             extra={
                 "when": session.when_text,
                 "series": session.series.name,
@@ -55,7 +81,7 @@ class SessionTimelineSource(ModelTimelineSource):
     upcoming_version_fields = ("updated_at", "series__updated_at")
 
     def upcoming_queryset(self):
-        return self.queryset().upcoming().order_by("starts_at", "pk")
+        return self.published().upcoming().order_by("starts_at", "pk")
 
     def upcoming_entry(self, session):
         return self.to_entry(session, upcoming=True)

@@ -41,10 +41,20 @@ class TimelineEntry:
     tags: tuple[Any, ...] = ()  # taggit Tag objects
     updated: datetime | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The one date a visitor reads on the entry, when it is not `date` (which places
+    # the entry on the timeline): a session's own day, a talk's. With a word before
+    # it ("Met", "Given") and how it reads ("Tuesday, 9 February 2027").
+    shown_date: Any = None
+    date_label: str = ""
+    date_text: str = ""
 
     @property
     def content_html(self) -> str:
         return self.content() if callable(self.content) else self.content
+
+    @property
+    def display_date(self):
+        return self.shown_date or self.date
 
 
 @dataclass(frozen=True)
@@ -349,10 +359,9 @@ def render_upcoming(*, limit: int, template: str) -> SafeString:
     `template` with `upcoming`, the next `limit` items across every source, soonest
     first: read from the cache while those items stay as they are.
     """
-    keys = sorted(
-        (key for source in _sources for key in source.upcoming_keys(limit=limit)),
-        key=lambda key: key.date,
-    )[:limit]
+    keys = _every_kind_has_a_place(
+        [source.upcoming_keys(limit=limit) for source in _sources], limit=limit
+    )
 
     def context():
         by_source: dict[TimelineSource, list[EntryKey]] = {}
@@ -370,10 +379,22 @@ def render_upcoming(*, limit: int, template: str) -> SafeString:
     return fragments.render_once(template, version=version, context=context)
 
 
+def _every_kind_has_a_place(per_source: list[list], *, limit: int) -> list:
+    """
+    The soonest `limit` of the sources' upcoming items (each list soonest first),
+    with the soonest of every source among them while there is room: three
+    sessions ahead must not push the next talk out of “Coming up”.
+    """
+    firsts = sorted((items[0] for items in per_source if items), key=lambda i: i.date)[:limit]
+    rest = sorted((item for items in per_source for item in items[1:]), key=lambda i: i.date)
+    return sorted(firsts + rest[: limit - len(firsts)], key=lambda item: item.date)
+
+
 def upcoming(*, limit: int = 3) -> list[TimelineEntry]:
-    """The next items still to come across every source, soonest first."""
-    entries = [entry for source in _sources for entry in source.upcoming(limit=limit)]
-    return sorted(entries, key=lambda entry: entry.date)[:limit]
+    """The next items still to come across every source, soonest first (see above)."""
+    return _every_kind_has_a_place(
+        [source.upcoming(limit=limit) for source in _sources], limit=limit
+    )
 
 
 def tag_counts() -> Counter:

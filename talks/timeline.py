@@ -32,13 +32,11 @@ class TalkTimelineSource(ModelTimelineSource):
         )
 
     def row_version(self, row):
-        # “Upcoming on …” in the excerpt until the day has come.
+        # “To be given on …” until the day has come.
         return (*row, row[-1] >= timezone.localdate())
 
     def to_entry(self, talk):
         excerpt = f"{talk.event_name}, {talk.place}."
-        if talk.is_upcoming():
-            excerpt = f"Upcoming on {format_date(talk.date, 'j F Y')}: {excerpt}"
         if talk.excerpt:
             excerpt = f"{excerpt} {talk.excerpt}"
         return TimelineEntry(
@@ -52,6 +50,9 @@ class TalkTimelineSource(ModelTimelineSource):
             excerpt=excerpt,
             content=partial(render_to_string, "talks/talk_feed_content.html", {"talk": talk}),
             tags=tuple(talk.tags.all()),
+            shown_date=talk.date,
+            date_label="To be given on" if talk.is_upcoming() else "Given on",
+            date_text=format_date(talk.date, "j F Y"),
             extra={
                 "when": format_date(talk.date, "j F Y"),
                 "place": talk.place,

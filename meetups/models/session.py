@@ -263,12 +263,17 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
         return self.online_url or self.series.online_url
 
     @property
+    def place_address_lines(self) -> list[str]:
+        """The address as written, one line each: ["Example Street 1", "10999 Berlin"]."""
+        return [
+            " ".join(line.split()) for line in self.place_venue_address.splitlines() if line.strip()
+        ]
+
+    @property
     def venue_text(self) -> str:
-        """“Lab 3, Example Street 1, Berlin”, or "" for a session online only."""
+        """“Lab 3, Example Street 1, 10999 Berlin”, or "" for a session online only."""
         return ", ".join(
-            part
-            for part in [self.place_venue_name, " ".join(self.place_venue_address.split())]
-            if part
+            part for part in [self.place_venue_name, *self.place_address_lines] if part
         )
 
     @property

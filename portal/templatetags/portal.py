@@ -1,6 +1,7 @@
 import functools
 import json
 import re
+from datetime import datetime
 
 from django import template
 from django.conf import settings
@@ -147,3 +148,16 @@ def _block_text(context, name: str, shown: dict[str, str]) -> SafeString:
 def as_text(rendered):
     """Rendered Markdown as plain text (for text emails): `{{ post.body_html|as_text }}`."""
     return text_from_html(str(rendered or ""))
+
+
+@register.filter
+def iso(value):
+    """
+    A date or time for a `datetime` attribute, to the second: HTML allows at most
+    three digits of a second's fraction, and a page has no use for any.
+    """
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat()
+    return value.isoformat()

@@ -25,7 +25,7 @@ def test_upcoming_talk_enters_the_timeline_when_announced_not_above_everything(
     timeline = page[page.index('id="latest-heading"') :]
     assert timeline.index("Yesterday&#x27;s post") < timeline.index("Far-future keynote")
     assert timeline.index("Far-future keynote") < timeline.index("Last month&#x27;s talk")
-    assert "Upcoming on" in timeline
+    assert "To be given on" in timeline
     # …and it is in the "Coming up" box as well.
     assert page.index("Far-future keynote") < page.index('id="latest-heading"')
 

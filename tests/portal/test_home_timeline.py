@@ -1,0 +1,76 @@
+"""
+The home page after the organizer works: what leads the timeline, in which
+order, with which date, and what “Coming up” keeps room for.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from meetups.services import session_schedule_next
+
+pytestmark = pytest.mark.django_db
+
+
+def _timeline(html: str) -> str:
+    return html[html.index('id="latest-heading"') :]
+
+
+def test_scheduled_sessions_do_not_lead_the_timeline(client, series, make_post):
+    make_post(title="The newest post")
+    session_schedule_next(series=series, count=3)
+    html = client.get("/").content.decode()
+    assert "Paper Club</a>" not in _timeline(html)
+    assert "The newest post" in _timeline(html)
+
+
+def test_a_published_placeholder_waits_for_a_title_or_reading_list(client, make_session):
+    make_session(number=24, days=10)
+    titled = make_session(number=25, days=24, title="Raft")
+    make_session(number=26, days=38, papers=1)
+    timeline = _timeline(client.get("/").content.decode())
+    assert "24th" not in timeline
+    assert titled.display_title in timeline and "26th" in timeline
+    # The date alone is still worth knowing: “Coming up” shows the next session.
+    assert "24th Distributed Systems Paper Club" in client.get("/").content.decode()
+
+
+def test_sessions_are_placed_by_the_day_they_met(client, make_session):
+    now = timezone.now()
+    # Published together (as an import does): their own days order them.
+    for number, days in [(1, -90), (2, -60), (3, -30)]:
+        make_session(number=number, days=days, title=f"Topic {number}", published_at=now)
+    timeline = _timeline(client.get("/").content.decode())
+    assert timeline.index("Topic 3") < timeline.index("Topic 2") < timeline.index("Topic 1")
+
+
+def test_each_entry_shows_one_labelled_date(client, make_session, make_post):
+    session = make_session(number=20, days=-14, title="Spanner")
+    make_post(title="A post")
+    timeline = _timeline(client.get("/").content.decode())
+    entry = timeline[
+        timeline.index("Spanner") : timeline.index("</article>", timeline.index("Spanner"))
+    ]
+    assert "Met on <time datetime=" in entry and session.date_text in entry
+    assert len(re.findall(r"<time\b", entry)) == 1
+    assert session.time_text not in entry  # the when is not repeated in the excerpt
+
+
+def test_no_time_on_the_page_carries_more_than_three_digits_of_a_second(client, make_session):
+    make_session(number=20, days=3, title="Spanner")
+    html = client.get("/").content.decode()
+    assert 'datetime="' in html
+    assert not re.search(r'datetime="[^"]*\.\d{4,}', html)
+
+
+def test_three_sessions_ahead_leave_room_for_the_next_talk(client, make_session, make_talk):
+    for number in (1, 2, 3):
+        make_session(number=number, days=number, title=f"Topic {number}")
+    make_talk(title="The keynote", date=timezone.localdate() + timedelta(days=20))
+    html = client.get("/").content.decode()
+    coming_up = html[html.index("Coming up") : html.index('id="latest-heading"')]
+    assert "The keynote" in coming_up
+    assert coming_up.index("Topic 1") < coming_up.index("Topic 2") < coming_up.index("The keynote")
+    assert "Topic 3" not in coming_up
