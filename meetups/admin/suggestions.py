@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from meetups.admin.pages import intermediate_page
 from meetups.enums import SuggestionStatus, VoteStatus
@@ -140,7 +141,11 @@ class SuggestionAdmin(admin.ModelAdmin):
             else:
                 count += 1
         if count:
-            self.message_user(request, f"{done}: {count} suggestion(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{done}: " + ngettext("%d suggestion.", "%d suggestions.", count) % count,
+                messages.SUCCESS,
+            )
 
     @admin.action(description="Approve selected suggestions (list them for votes)")
     def approve(self, request, queryset):
