@@ -49,3 +49,44 @@ class SuggestForm(SubscribeForm):
     )
 
     field_order = ["citation", "why", "email", "website"]
+
+
+class _TrapForm(forms.Form):
+    """A public form with the honeypot of `SubscribeForm`."""
+
+    website = SubscribeForm.base_fields["website"]
+
+    @property
+    def is_trap_filled(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class VoteForm(_TrapForm):
+    """A vote on the suggestions page: the address votes, or takes its vote back."""
+
+    email = SubscribeForm.base_fields["email"]
+    notify = forms.BooleanField(label="Tell me when it is chosen", required=False)
+    action = forms.ChoiceField(
+        choices=[("vote", "Vote"), ("withdraw", "Withdraw my vote")], required=False
+    )
+
+    def clean_action(self) -> str:
+        return self.cleaned_data.get("action") or "vote"
+
+
+class VoteLinkForm(forms.Form):
+    """The button behind a signed vote link."""
+
+    notify = forms.BooleanField(required=False)
+    action = forms.ChoiceField(choices=[("vote", "Vote"), ("withdraw", "Withdraw")])
+
+
+class PresenterClaimForm(_TrapForm):
+    """“I'll present this”: who presents, and the address that confirms it."""
+
+    name = forms.CharField(
+        label="Your name, as the reading list shows it",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "required": True}),
+    )
+    email = SubscribeForm.base_fields["email"]

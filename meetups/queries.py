@@ -7,7 +7,16 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from meetups.enums import AnnouncementKind, AttendanceStatus, DeliveryStatus
-from meetups.models import Announcement, Attendance, Delivery, Paper, Series, Session, Suggestion
+from meetups.models import (
+    Announcement,
+    Attendance,
+    Delivery,
+    Paper,
+    PresenterClaim,
+    Series,
+    Session,
+    Suggestion,
+)
 
 
 def visible_sessions(user):
@@ -152,4 +161,15 @@ def notice_is_due(session: Session) -> bool:
         session.first_rsvp_at is not None
         and session.sequence > 0
         and session.updated_at > session.first_rsvp_at
+    )
+
+
+def presenter_claim_with_target(claim_id: int):
+    """An offer to present, with its entry's session and series or its suggestion's, and paper."""
+    return (
+        PresenterClaim.objects.select_related(
+            "entry__session__series", "entry__paper", "suggestion__series", "suggestion__paper"
+        )
+        .filter(pk=claim_id)
+        .first()
     )

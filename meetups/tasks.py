@@ -118,3 +118,41 @@ def send_suggestion_rejected(suggestion_id: int) -> str:
         return "gone"
     suggestion_send_rejection(suggestion=suggestion)
     return "sent"
+
+
+@task
+def send_vote_link(suggestion_id: int, email: str, notify: bool) -> str:
+    """
+    Email the signed link that counts an address's vote for a suggestion; returns
+    what was done (a VoteOutcome), or "gone" if the suggestion was deleted.
+    """
+    from meetups.models import Suggestion
+    from meetups.services.votes import vote_send_link
+
+    suggestion = (
+        Suggestion.objects.select_related("series", "paper").filter(pk=suggestion_id).first()
+    )
+    if suggestion is None:
+        return "gone"
+    return vote_send_link(suggestion=suggestion, email=email, notify=notify).value
+
+
+@task
+def process_presenter_claim(
+    entry_id: int | None, suggestion_id: int | None, name: str, email: str
+) -> str:
+    """
+    Record an offer to present and mail its confirmation link; returns what was
+    done (a ClaimOutcome), or "gone" if its paper left the list meanwhile.
+    """
+    from meetups.models import ReadingListEntry, Suggestion
+    from meetups.services.presenters import presenter_claim_process
+
+    entry = suggestion = None
+    if entry_id is not None:
+        entry = ReadingListEntry.objects.filter(pk=entry_id).first()
+    else:
+        suggestion = Suggestion.objects.filter(pk=suggestion_id).first()
+    if entry is None and suggestion is None:
+        return "gone"
+    return presenter_claim_process(entry=entry, suggestion=suggestion, name=name, email=email).value

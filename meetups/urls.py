@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.decorators.http import conditional_page
 
 from meetups import feeds
-from meetups.views import club, downloads, subscriptions, suggestions
+from meetups.views import club, downloads, presenters, subscriptions, suggestions, votes
 
 app_name = "meetups"
 
@@ -32,10 +32,20 @@ urlpatterns = [
         suggestions.suggestion_confirm,
         name="suggestion_confirm",
     ),
+    path("votes/<str:token>/", votes.vote_link, name="vote_link"),
+    path("presenting/<str:token>/", presenters.claim_confirm, name="claim_confirm"),
     path("<slug:series>/", club.series_detail, name="series_detail"),
     path("<slug:series>/suggestions/", suggestions.suggestion_list, name="suggestion_list"),
     path("<slug:series>/suggestions/suggest/", suggestions.suggest, name="suggest"),
     path("<slug:series>/suggestions/sent/", suggestions.suggestion_sent, name="suggestion_sent"),
+    path("<slug:series>/suggestions/<int:pk>/vote/", votes.vote, name="vote"),
+    path("<slug:series>/suggestions/<int:pk>/vote/sent/", votes.vote_sent, name="vote_sent"),
+    path(
+        "<slug:series>/suggestions/<int:pk>/present/",
+        presenters.claim_suggestion,
+        name="claim_suggestion",
+    ),
+    path("<slug:series>/present/sent/", presenters.claim_sent, name="claim_sent"),
     path("<slug:series>/subscribe/", subscriptions.subscribe, name="subscribe"),
     path("<slug:series>/subscribe/sent/", subscriptions.subscribe_sent, name="subscribe_sent"),
     path("<slug:series>/calendar.ics", downloads.series_calendar, name="series_calendar"),
@@ -51,6 +61,11 @@ urlpatterns = [
         name="series_feed_atom",
     ),
     path("<slug:series>/<int:number>/", club.session_detail, name="session_detail"),
+    path(
+        "<slug:series>/<int:number>/present/<int:entry>/",
+        presenters.claim_entry,
+        name="claim_entry",
+    ),
     path(
         "<slug:series>/<int:number>/session.ics",
         downloads.session_calendar,

@@ -39,7 +39,8 @@ class SeriesAddress:
     issued_at: datetime | None = None
 
 
-def _load(token: str, *, salt: str, max_age: timedelta | None = None) -> dict:
+def read_signed(token: str, *, salt: str, max_age: timedelta | None = None) -> dict:
+    """The payload of a signed link of one kind (its `salt`); InvalidLink or ExpiredLink if not."""
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired as error:
@@ -70,7 +71,7 @@ def confirm_token(*, series_id: int, email: str) -> str:
 
 
 def read_confirm_token(token: str) -> SeriesAddress:
-    return _series_address(_load(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE))
+    return _series_address(read_signed(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE))
 
 
 def confirm_url(*, series_id: int, email: str) -> str:
@@ -86,7 +87,7 @@ def unsubscribe_token(*, series_id: int, email: str) -> str:
 
 
 def read_unsubscribe_token(token: str) -> SeriesAddress:
-    return _series_address(_load(token, salt=UNSUBSCRIBE_SALT))
+    return _series_address(read_signed(token, salt=UNSUBSCRIBE_SALT))
 
 
 def unsubscribe_url(*, series_id: int, email: str) -> str:
@@ -103,7 +104,7 @@ def manage_token(*, email: str) -> str:
 
 def read_manage_token(token: str) -> str:
     """The address the link belongs to."""
-    email = _load(token, salt=MANAGE_SALT).get("e")
+    email = read_signed(token, salt=MANAGE_SALT).get("e")
     if not isinstance(email, str) or not email:
         raise InvalidLink("unexpected payload")
     return email

@@ -34,6 +34,15 @@ from meetups.services.papers import (
     reading_list_import_bibtex,
     reading_list_set,
 )
+from meetups.services.presenters import (
+    ClaimOutcome,
+    presenter_claim_approve,
+    presenter_claim_confirm,
+    presenter_claim_decline,
+    presenter_claim_process,
+    presenter_claim_request,
+    presenter_claims_carry_over,
+)
 from meetups.services.scheduling import (
     next_cadence_dates,
     session_duplicate_as_next,
@@ -63,9 +72,18 @@ from meetups.services.suggestions import (
     suggestion_request_process,
     suggestion_tasks_recover,
 )
+from meetups.services.votes import (
+    VoteOutcome,
+    vote_cast,
+    vote_of,
+    vote_request,
+    vote_send_link,
+    vote_withdraw,
+)
 
 __all__ = [
     "BibtexImportResult",
+    "ClaimOutcome",
     "CitationsImportResult",
     "ConfirmOutcome",
     "NoticeAlreadySent",
@@ -76,6 +94,7 @@ __all__ = [
     "PaperDraft",
     "Recipient",
     "SubscribeOutcome",
+    "VoteOutcome",
     "SuggestAnswer",
     "SuggestOutcome",
     "SuggestionNotAllowed",
@@ -93,6 +112,12 @@ __all__ = [
     "paper_from_citation",
     "papers_import_citations",
     "paper_get_or_create",
+    "presenter_claim_approve",
+    "presenter_claim_confirm",
+    "presenter_claim_decline",
+    "presenter_claim_process",
+    "presenter_claim_request",
+    "presenter_claims_carry_over",
     "reading_list_add",
     "reading_list_import_bibtex",
     "reading_list_set",
@@ -115,4 +140,9 @@ __all__ = [
     "subscription_send_confirmation",
     "subscription_tasks_recover",
     "subscription_unsubscribe",
+    "vote_cast",
+    "vote_of",
+    "vote_request",
+    "vote_send_link",
+    "vote_withdraw",
 ]

@@ -86,6 +86,10 @@ def session_detail(request, series, number):
             "session": session,
             "series": session.series,
             "reading_list": list(session.reading_list.all()),
+            # Offers to present come while the session can still use them.
+            "offers_welcome": session.is_published()
+            and session.is_upcoming()
+            and not session.is_cancelled,
             "previous_session": session.previous_session(visible),
             "next_session": session.next_session(visible),
             "webcal_url": _webcal_url(

@@ -1,0 +1,69 @@
+"""
+The emails of choosing what to read: the link that counts a vote, and the one
+that confirms an offer to present. Both go to one address about one thing, so
+they carry no list headers: the address may follow no series at all.
+"""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+from meetups.mailing import vote_links
+from meetups.mailing.content import EmailContent
+from meetups.mailing.mime import ClubEmail
+from meetups.models import PresenterClaim, Suggestion
+from portal.links import absolute_url
+
+
+def _email(content: EmailContent, *, to: str) -> ClubEmail:
+    message = ClubEmail(subject=content.subject, body=content.text, to=[to])
+    message.attach_alternative(content.html, "text/html")
+    return message
+
+
+def _render(name: str, context: dict) -> tuple[str, str]:
+    context = {**context, "site_name": settings.SITE_NAME}
+    return (
+        render_to_string(f"meetups/email/{name}.txt", context),
+        render_to_string(f"meetups/email/{name}.html", context),
+    )
+
+
+def vote_link_message(*, suggestion: Suggestion, email: str, notify: bool) -> ClubEmail:
+    """“Confirm your vote”: the signed link that counts `email`'s vote for `suggestion`."""
+    series = suggestion.series
+    text, html = _render(
+        "vote_link",
+        {
+            "suggestion": suggestion,
+            "paper": suggestion.paper,
+            "series": series,
+            "vote_url": vote_links.vote_url(
+                suggestion_id=suggestion.pk, email=email, notify=notify
+            ),
+            "suggestions_url": absolute_url(suggestion.get_absolute_url()),
+            "valid_days": vote_links.VOTE_MAX_AGE.days,
+        },
+    )
+    subject = f"Confirm your vote for “{suggestion.paper.title}” ({series.name})"
+    return _email(EmailContent(subject=subject, text=text, html=html), to=email)
+
+
+def claim_confirmation_message(claim: PresenterClaim) -> ClubEmail:
+    """“Confirm your offer to present”, with the signed link that confirms it."""
+    target = claim.entry or claim.suggestion
+    paper = target.paper
+    series = claim.entry.session.series if claim.entry else claim.suggestion.series
+    text, html = _render(
+        "claim_confirmation",
+        {
+            "claim": claim,
+            "paper": paper,
+            "series": series,
+            "session": claim.entry.session if claim.entry else None,
+            "confirm_url": vote_links.claim_url(claim_id=claim.pk),
+            "page_url": absolute_url(claim.get_absolute_url()),
+            "valid_days": vote_links.CLAIM_MAX_AGE.days,
+        },
+    )
+    subject = f"Confirm your offer to present “{paper.title}” ({series.name})"
+    return _email(EmailContent(subject=subject, text=text, html=html), to=claim.email)

@@ -1,0 +1,72 @@
+"""
+Signed links for choosing what to read: a vote for a suggestion, and the
+confirmation of an offer to present. As with the subscription links
+(`meetups.mailing.tokens`), whoever holds one got it by email at that address;
+each kind has its own salt.
+
+- vote: one address, one suggestion; opening it shows a button, pressing it
+  counts (or withdraws) the vote. Mailed to confirm a vote made on the page and
+  in announcements (one per suggestion shown); valid for 60 days, and only
+  while the suggestion is open.
+- claim: confirms one offer to present; valid for 7 days.
+- the voter cookie: set when a vote link is used, so the page's vote buttons
+  count at once for that address afterwards (see `meetups.views.votes`).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core import signing
+from django.urls import reverse
+
+from meetups.mailing.tokens import InvalidLink, read_signed
+from portal.links import absolute_url
+
+VOTE_SALT = "meetups.vote"
+CLAIM_SALT = "meetups.presenter-claim"
+VOTER_COOKIE_SALT = "meetups.voter-cookie"
+VOTE_MAX_AGE = timedelta(days=60)
+CLAIM_MAX_AGE = timedelta(days=7)
+VOTER_COOKIE = "club_voter"
+VOTER_COOKIE_MAX_AGE = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class VoteLink:
+    suggestion_id: int
+    email: str
+    notify: bool = False
+
+
+def vote_token(*, suggestion_id: int, email: str, notify: bool = False) -> str:
+    return signing.dumps({"g": suggestion_id, "e": email, "n": int(notify)}, salt=VOTE_SALT)
+
+
+def read_vote_token(token: str) -> VoteLink:
+    data = read_signed(token, salt=VOTE_SALT, max_age=VOTE_MAX_AGE)
+    suggestion_id, email = data.get("g"), data.get("e")
+    if not isinstance(suggestion_id, int) or not isinstance(email, str) or not email:
+        raise InvalidLink("unexpected payload")
+    return VoteLink(suggestion_id=suggestion_id, email=email, notify=bool(data.get("n")))
+
+
+def vote_url(*, suggestion_id: int, email: str, notify: bool = False) -> str:
+    token = vote_token(suggestion_id=suggestion_id, email=email, notify=notify)
+    return absolute_url(reverse("meetups:vote_link", kwargs={"token": token}))
+
+
+def claim_token(*, claim_id: int) -> str:
+    return signing.dumps({"c": claim_id}, salt=CLAIM_SALT)
+
+
+def read_claim_token(token: str) -> int:
+    """The id of the claim the link confirms."""
+    claim_id = read_signed(token, salt=CLAIM_SALT, max_age=CLAIM_MAX_AGE).get("c")
+    if not isinstance(claim_id, int):
+        raise InvalidLink("unexpected payload")
+    return claim_id
+
+
+def claim_url(*, claim_id: int) -> str:
+    token = claim_token(claim_id=claim_id)
+    return absolute_url(reverse("meetups:claim_confirm", kwargs={"token": token}))
