@@ -1,7 +1,9 @@
 """
 Demo paper club for `make run`: the Distributed Systems Paper Club in Berlin,
 every other Tuesday at 19:00, eight past sessions (one cancelled) with reading
-lists of real papers and write-ups, and the next two sessions.
+lists of real papers and write-ups, and the next two sessions; three papers
+members suggested, with their votes, and one offer to present waiting for the
+organizer.
 """
 
 import json
@@ -10,22 +12,32 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from meetups.enums import AnnouncementStatus, DeliveryStatus, SubscriptionStatus
+from meetups.enums import (
+    AnnouncementStatus,
+    ClaimStatus,
+    DeliveryStatus,
+    SubscriptionStatus,
+    SuggestionStatus,
+    VoteStatus,
+)
 from meetups.mailing.content import announcement_subject
 from meetups.models import (
     Announcement,
     Delivery,
     Paper,
+    PresenterClaim,
     ReadingListEntry,
     Series,
     Session,
     Subscription,
+    Suggestion,
+    Vote,
 )
 from meetups.services import next_cadence_dates
 from meetups.zones import combine
 from portal import demo
 
-# The real papers the sessions read, by the key a reading list names them with.
+# The real papers the sessions read and the members suggest, by the key that names them.
 PAPERS_FILE = Path(__file__).with_name("demo_papers.json")
 
 # Oldest first; `slot` counts cadence slots from the next session (negative: past).
@@ -176,6 +188,17 @@ everybody has read a paper only halfway at some point.
 
 DEMO_SUBSCRIBERS = ["grace@example.org", "barbara@example.org"]
 
+# Open suggestions: the paper, why (Markdown), and how many members voted (the suggester first).
+SUGGESTIONS = [
+    (
+        "chain-replication",
+        "Strong consistency with **high throughput**: the idea behind CRAQ and many object stores.",
+        4,
+    ),
+    ("zab", "ZooKeeper's protocol: how it differs from Paxos and Raft in practice.", 2),
+    ("vr-revisited", "The other consensus protocol from 1988, rewritten for readers.", 1),
+]
+
 
 def has_content() -> bool:
     return Series.objects.exists()
@@ -238,12 +261,14 @@ def load(*, author) -> str:
             series=series, email=email, status=SubscriptionStatus.CONFIRMED, confirmed_at=now
         )
     _announce_then_move(series, now=now)
+    _load_suggestions(series, papers, now=now)
     past = sum(1 for data in SESSIONS if data["slot"] < 0)
     return (
         f"the {series.name}: {past} past sessions (one cancelled), "
         f"{len(SESSIONS) - past} upcoming, {len(papers)} papers, "
         f"{len(DEMO_SUBSCRIBERS)} confirmed subscribers; the next session was announced, "
-        "then moved to another room (its change notice is due on the organizer's desk)"
+        "then moved to another room (its change notice is due on the organizer's desk); "
+        f"{len(SUGGESTIONS)} open suggestions and an offer to present"
     )
 
 
@@ -285,6 +310,33 @@ def _announce_then_move(series: Series, *, now) -> None:
     )
     session.venue_name = "Room 4.01, Example Co-working (Room 3.14 is being refurbished)"
     session.save()
+
+
+def _load_suggestions(series: Series, papers: dict[str, Paper], *, now) -> None:
+    for age, (key, why, votes) in enumerate(SUGGESTIONS, start=1):
+        suggestion = Suggestion.objects.create(
+            series=series,
+            paper=papers[key],
+            why=why,
+            email=f"member{age}@example.org",
+            status=SuggestionStatus.OPEN,
+            confirmed_at=now - timedelta(days=3 * age),
+        )
+        voters = [suggestion.email, *(f"voter{n}@example.org" for n in range(1, votes))]
+        Vote.objects.bulk_create(
+            Vote(suggestion=suggestion, email=email, status=VoteStatus.COUNTED) for email in voters
+        )
+    # The next session's last paper has no presenter yet: someone offered, the organizer decides.
+    entry = (
+        ReadingListEntry.objects.filter(session__series=series, presenter="")
+        .filter(session__starts_at__gt=now)
+        .order_by("session__starts_at", "position")
+        .first()
+    )
+    if entry is not None:
+        PresenterClaim.objects.create(
+            entry=entry, email="grace@example.org", name="Grace", status=ClaimStatus.PENDING
+        )
 
 
 demo.register(has_content=has_content, load=load)

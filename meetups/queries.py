@@ -6,7 +6,7 @@ from django.db.models import Count, JSONField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from meetups.enums import AnnouncementKind, AttendanceStatus, DeliveryStatus
+from meetups.enums import AnnouncementKind, AttendanceStatus, DeliveryStatus, SuggestionStatus
 from meetups.models import (
     Announcement,
     Attendance,
@@ -172,4 +172,19 @@ def presenter_claim_with_target(claim_id: int):
         )
         .filter(pk=claim_id)
         .first()
+    )
+
+
+def paper_history(paper_id: int) -> list:
+    """
+    The suggestions a paper's page tells of: open or accepted, oldest first, each
+    with its series, the session it was accepted into and `vote_count`.
+    """
+    return list(
+        Suggestion.objects.filter(
+            paper_id=paper_id, status__in=[SuggestionStatus.OPEN, SuggestionStatus.ACCEPTED]
+        )
+        .with_vote_count()
+        .select_related("series", "accepted_session__series")
+        .order_by("created_at", "pk")
     )

@@ -4,36 +4,36 @@ that confirms an offer to present. Both go to one address about one thing, so
 they carry no list headers: the address may follow no series at all.
 """
 
-from django.conf import settings
-from django.template.loader import render_to_string
-
 from meetups.mailing import vote_links
-from meetups.mailing.content import EmailContent
+from meetups.mailing.layout import EmailContent, render_email
 from meetups.mailing.mime import ClubEmail
 from meetups.models import PresenterClaim, Suggestion
 from portal.links import absolute_url
 
 
 def _email(content: EmailContent, *, to: str) -> ClubEmail:
-    message = ClubEmail(subject=content.subject, body=content.text, to=[to])
+    # RFC 3834: vacation responders stay silent, as for every club email.
+    message = ClubEmail(
+        subject=content.subject,
+        body=content.text,
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
     message.attach_alternative(content.html, "text/html")
     return message
-
-
-def _render(name: str, context: dict) -> tuple[str, str]:
-    context = {**context, "site_name": settings.SITE_NAME}
-    return (
-        render_to_string(f"meetups/email/{name}.txt", context),
-        render_to_string(f"meetups/email/{name}.html", context),
-    )
 
 
 def vote_link_message(*, suggestion: Suggestion, email: str, notify: bool) -> ClubEmail:
     """“Confirm your vote”: the signed link that counts `email`'s vote for `suggestion`."""
     series = suggestion.series
-    text, html = _render(
-        "vote_link",
-        {
+    subject = f"Confirm your vote for “{suggestion.paper.title}” ({series.name})"
+    content = render_email(
+        template="vote_link",
+        subject=subject,
+        # Mail to one address about one thing: no list, so no unsubscribe links.
+        context={
+            "manage_url": None,
+            "unsubscribe_url": None,
             "suggestion": suggestion,
             "paper": suggestion.paper,
             "series": series,
@@ -44,8 +44,7 @@ def vote_link_message(*, suggestion: Suggestion, email: str, notify: bool) -> Cl
             "valid_days": vote_links.VOTE_MAX_AGE.days,
         },
     )
-    subject = f"Confirm your vote for “{suggestion.paper.title}” ({series.name})"
-    return _email(EmailContent(subject=subject, text=text, html=html), to=email)
+    return _email(content, to=email)
 
 
 def claim_confirmation_message(claim: PresenterClaim) -> ClubEmail:
@@ -53,9 +52,13 @@ def claim_confirmation_message(claim: PresenterClaim) -> ClubEmail:
     target = claim.entry or claim.suggestion
     paper = target.paper
     series = claim.entry.session.series if claim.entry else claim.suggestion.series
-    text, html = _render(
-        "claim_confirmation",
-        {
+    subject = f"Confirm your offer to present “{paper.title}” ({series.name})"
+    content = render_email(
+        template="claim_confirmation",
+        subject=subject,
+        context={
+            "manage_url": None,
+            "unsubscribe_url": None,
             "claim": claim,
             "paper": paper,
             "series": series,
@@ -65,5 +68,4 @@ def claim_confirmation_message(claim: PresenterClaim) -> ClubEmail:
             "valid_days": vote_links.CLAIM_MAX_AGE.days,
         },
     )
-    subject = f"Confirm your offer to present “{paper.title}” ({series.name})"
-    return _email(EmailContent(subject=subject, text=text, html=html), to=claim.email)
+    return _email(content, to=claim.email)

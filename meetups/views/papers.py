@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from meetups.models import Paper
+from meetups.queries import paper_history
 from portal.pagination import paginate
 from portal.query_text import query_text
 
@@ -53,4 +54,8 @@ def paper_detail(request, pk):
     if not (request.user.is_active and request.user.is_staff):
         papers = papers.read_in_published_sessions()
     paper = get_object_or_404(papers.with_readings(), pk=pk)
-    return render(request, "meetups/paper_detail.html", {"paper": paper})
+    return render(
+        request,
+        "meetups/paper_detail.html",
+        {"paper": paper, "suggestions": paper_history(paper.pk)},
+    )

@@ -48,7 +48,7 @@ def test_demo_papers_come_from_their_data_file_in_its_order(organizer):
         paper["title"]
         for paper in json.loads(demo.PAPERS_FILE.read_text(encoding="utf-8")).values()
     ]
-    assert len(titles) == 27
+    assert len(titles) == 30
     assert list(Paper.objects.order_by("pk").values_list("title", flat=True)) == titles
     raft = Paper.objects.get(title="In Search of an Understandable Consensus Algorithm")
     assert raft.author_list == ["Diego Ongaro", "John Ousterhout"]
@@ -58,3 +58,21 @@ def test_demo_papers_come_from_their_data_file_in_its_order(organizer):
         2014,
         "https://raft.github.io/raft.pdf",
     )
+
+
+def test_demo_club_has_open_suggestions_with_votes_and_an_offer_to_present(organizer):
+    from meetups.enums import ClaimStatus, SuggestionStatus
+    from meetups.models import PresenterClaim, Suggestion
+
+    demo.load(author=organizer)
+    ranked = list(Suggestion.objects.filter(status=SuggestionStatus.OPEN).ranked())
+    assert [(s.paper.title, s.vote_count) for s in ranked] == [
+        ("Chain Replication for Supporting High Throughput and Availability", 4),
+        ("Zab: High-performance broadcast for primary-backup systems", 2),
+        ("Viewstamped Replication Revisited", 1),
+    ]
+    # Suggested papers are not read yet.
+    assert not any(s.paper.readings.exists() for s in ranked)
+    (claim,) = PresenterClaim.objects.all()
+    assert claim.status == ClaimStatus.PENDING and claim.entry.session.is_upcoming()
+    assert claim.entry.presenter == ""

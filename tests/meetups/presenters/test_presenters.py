@@ -47,7 +47,11 @@ def test_offer_from_the_session_page_confirmed_and_approved_shows_the_presenter(
     assert message["To"] == "grace@example.org"
     assert message["Subject"].startswith("Confirm your offer to present “")
     claim = PresenterClaim.objects.get()
-    assert (claim.name, claim.status, claim.entry) == ("Grace Hopper", ClaimStatus.UNCONFIRMED, first)
+    assert (claim.name, claim.status, claim.entry) == (
+        "Grace Hopper",
+        ClaimStatus.UNCONFIRMED,
+        first,
+    )
 
     (link,) = set(CLAIM_LINK.findall(message.get_body(preferencelist=("plain",)).get_content()))
     assert "Yes, I'll present it" in client.get(link).content.decode()
@@ -58,7 +62,9 @@ def test_offer_from_the_session_page_confirmed_and_approved_shows_the_presenter(
     assert claim.status == ClaimStatus.PENDING
     assert "confirmed before" in client.post(link).content.decode()
     # Nothing shows publicly until the organizer approves.
-    assert "Presented by Grace Hopper" not in client.get(session.get_absolute_url()).content.decode()
+    assert (
+        "Presented by Grace Hopper" not in client.get(session.get_absolute_url()).content.decode()
+    )
 
     listing = admin_client.get("/admin/meetups/presenterclaim/").content.decode()
     assert "Grace Hopper" in listing and first.paper.title in listing

@@ -20,6 +20,7 @@ def mailoutbox():
 
     return mail.outbox
 
+
 VOTE_LINK = re.compile(r"http://127\.0\.0\.1:8000(/club/votes/[^/\s]+/)")
 
 
@@ -40,9 +41,7 @@ def _counted(suggestion) -> int:
     return Vote.objects.filter(suggestion=suggestion, status=VoteStatus.COUNTED).count()
 
 
-def test_two_addresses_vote_and_one_changes_its_vote(
-    client, smtp_server, make_open_suggestion
-):
+def test_two_addresses_vote_and_one_changes_its_vote(client, smtp_server, make_open_suggestion):
     from django.test import Client
 
     raft, paxos = make_open_suggestion(), make_open_suggestion()
