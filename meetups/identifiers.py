@@ -47,3 +47,11 @@ def normalize_email(value: str) -> str:
     if not at:
         return value
     return f"{local}@{domain.lower()}"
+
+
+def voter_address(value: str) -> str:
+    """
+    One spelling per mailbox for votes and offers to present, so that “Ada@X.org”
+    and “ada@x.org” vote once: a vote is an identity, not a mailbox to keep as typed.
+    """
+    return normalize_email(value).lower()

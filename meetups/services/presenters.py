@@ -16,11 +16,11 @@ from django.db import transaction
 from django.tasks import TaskResultStatus
 
 from meetups.enums import ClaimStatus
+from meetups.identifiers import voter_address
 from meetups.mailing.choosing import claim_confirmation_message
 from meetups.models import PresenterClaim, ReadingListEntry, Suggestion
 from meetups.queries import presenter_claim_with_target
 from meetups.services.limits import mailbox_key, within_limit
-from meetups.services.votes import voter_address
 from meetups.tasks import process_presenter_claim
 
 CLAIM_REQUESTS_PER_IP = 10

@@ -26,12 +26,13 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from meetups.enums import AnnouncementKind, SuggestionStatus, VoteStatus
-from meetups.identifiers import normalize_email
+from meetups.identifiers import normalize_email, voter_address
 from meetups.mailing.suggestions import accepted_content, confirmation_message, rejected_message
 from meetups.models import Paper, ReadingListEntry, Series, Session, Suggestion, Vote
 from meetups.services.announcements import Recipient, announcement_create
 from meetups.services.limits import mailbox_key, within_limit
 from meetups.services.papers import paper_add, paper_from_citation, reading_list_add
+from meetups.services.presenters import presenter_claims_carry_over
 from meetups.services.scheduling import session_schedule_next
 from meetups.services.subscriptions import (
     CONFIRMATION_RESEND_AFTER,
@@ -46,11 +47,6 @@ from meetups.tasks import (
     send_suggestion_rejected,
 )
 from portal.worker import requeue_lost
-
-
-def voter_address(email: str) -> str:
-    """One spelling per mailbox for votes, so that “Ada@X.org” and “ada@x.org” vote once."""
-    return normalize_email(email).lower()
 
 
 class SuggestOutcome(enum.StrEnum):
@@ -455,6 +451,8 @@ def suggestion_accept(
         accepted_session=session,
         accepted_entry=entry,
     )
+    # Whoever the organizer approved to present the suggested paper now presents the entry.
+    presenter_claims_carry_over(suggestion=suggestion)
     recipients = _accepted_recipients(suggestion)
     # Nobody who asked to hear: the suggestion is accepted all the same, without an email.
     if recipients:

@@ -23,7 +23,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from meetups.enums import SuggestionStatus, VoteStatus
-from meetups.identifiers import normalize_email
+from meetups.identifiers import voter_address
 from meetups.mailing.choosing import vote_link_message
 from meetups.models import Suggestion, Vote
 from meetups.services.limits import mailbox_key, within_limit
@@ -49,11 +49,6 @@ class VoteOutcome(enum.StrEnum):
     ALREADY_COUNTED = "already counted"
     WITHDRAWN = "withdrawn"
     NOT_COUNTED = "there was no vote to withdraw"
-
-
-def voter_address(email: str) -> str:
-    """One spelling per mailbox, so that “Ada@X.org” and “ada@x.org” vote once."""
-    return normalize_email(email).lower()
 
 
 def _is_open(suggestion_id: int) -> bool:

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from meetups import services
 from meetups.enums import SuggestionStatus, VoteStatus
 from meetups.forms import VoteForm, VoteLinkForm
+from meetups.identifiers import voter_address
 from meetups.mailing import tokens, vote_links
 from meetups.models import Suggestion
-from meetups.services.votes import VoteOutcome, voter_address
+from meetups.services.votes import VoteOutcome
 from portal.client_address import client_ip
 from portal.http import same_origin_post
 
@@ -95,7 +96,7 @@ def vote(request, series, pk):
         return _page(request, suggestion, outcome="closed", status=410)
     form = VoteForm(request.POST if request.method == "POST" else None)
     if not (form.is_bound and form.is_valid()):
-        return _page(request, suggestion, form=form)
+        return _page(request, suggestion, vote_form=form)
     if form.is_trap_filled:
         return redirect("meetups:vote_sent", series=suggestion.series.slug, pk=suggestion.pk)
     email, action = form.cleaned_data["email"], form.cleaned_data["action"]

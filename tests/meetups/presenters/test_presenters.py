@@ -82,11 +82,11 @@ def test_offer_from_the_session_page_confirmed_and_approved_shows_the_presenter(
 
 
 def test_offer_for_a_suggestion_carries_over_when_it_is_accepted(
-    client, mailoutbox_memory, make_open_suggestion, session_without_presenters
+    client, mailoutbox_memory, make_suggestion, session_without_presenters
 ):
     from meetups import services
 
-    suggestion = make_open_suggestion()
+    suggestion = make_suggestion()
     url = f"/club/{suggestion.series.slug}/suggestions/{suggestion.pk}/present/"
     client.post(url, {"name": "Ada", "email": "ada@example.org", "website": ""})
     claim = PresenterClaim.objects.get(suggestion=suggestion)
