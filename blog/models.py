@@ -83,11 +83,11 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
 
     def previous_post(self):
         """The published post just before this one, or None."""
-        return previous_in(Post.objects.published(), self, order=("published_at", "pk"))
+        return previous_in(_neighbours(), self, order=("published_at", "pk"))
 
     def next_post(self):
         """The published post just after this one, or None."""
-        return next_in(Post.objects.published(), self, order=("published_at", "pk"))
+        return next_in(_neighbours(), self, order=("published_at", "pk"))
 
     def json_ld(self) -> dict:
         """schema.org BlogPosting for search engines."""
@@ -104,3 +104,8 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
         if self.published_at:
             data["datePublished"] = self.published_at.isoformat()
         return data
+
+
+def _neighbours():
+    # A neighbour is a link (its address and title): not its body and rendered HTML.
+    return Post.objects.published().only("slug", "title", "published_at")

@@ -176,7 +176,10 @@ class ModelTimelineSource(TimelineSource):
         return {obj.pk: self.to_entry(obj) for obj in objects}
 
     def tagged_model(self):
-        return self.queryset().model
+        # Building the queryset costs more than a small query: the model is asked once.
+        if "_tagged_model" not in self.__dict__:
+            self.__dict__["_tagged_model"] = self.queryset().model
+        return self.__dict__["_tagged_model"]
 
     # “Coming up”: a source with items still to come names them and how they show.
     upcoming_date_field = ""  # the field that dates an item in “Coming up”

@@ -229,13 +229,18 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
     def has_materials(self) -> bool:
         return bool(self.has_slides or self.recording_url or self.writeup_href)
 
+    @staticmethod
+    def _neighbours():
+        # A neighbour is a link (its address and title): not its abstract or materials.
+        return Talk.objects.published().only("slug", "title", "date")
+
     def previous_talk(self):
         """The published talk given just before this one, or None."""
-        return previous_in(Talk.objects.published(), self, order=("date", "pk"))
+        return previous_in(self._neighbours(), self, order=("date", "pk"))
 
     def next_talk(self):
         """The published talk given just after this one, or None."""
-        return next_in(Talk.objects.published(), self, order=("date", "pk"))
+        return next_in(self._neighbours(), self, order=("date", "pk"))
 
     def json_ld(self) -> dict:
         """schema.org Event for search engines: the talk, inside the conference it was part of."""

@@ -319,15 +319,23 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
 
     def _series_sessions(self, queryset):
         queryset = Session.objects.published() if queryset is None else queryset
-        return queryset.filter(series_id=self.series_id).select_related("series")
+        # A neighbour is a link (its number and title): not its texts and reading list.
+        return queryset.filter(series_id=self.series_id).only("series_id", "number", "title")
+
+    def _in_series(self, neighbour: "Session | None") -> "Session | None":
+        if neighbour is not None:
+            neighbour.series = self.series  # the same series: no join to fetch it again
+        return neighbour
 
     def previous_session(self, queryset=None):
         """The session with the next lower number in the series (among `queryset`), or None."""
-        return previous_in(self._series_sessions(queryset), self, order=("number",))
+        return self._in_series(
+            previous_in(self._series_sessions(queryset), self, order=("number",))
+        )
 
     def next_session(self, queryset=None):
         """The session with the next higher number in the series (among `queryset`), or None."""
-        return next_in(self._series_sessions(queryset), self, order=("number",))
+        return self._in_series(next_in(self._series_sessions(queryset), self, order=("number",)))
 
     # --- state changes ---
 
