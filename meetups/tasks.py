@@ -62,15 +62,12 @@ def process_suggestion_request(
     paper_fields: dict,
     why: str,
     email: str,
-    requested_at: str,
 ) -> str:
     """
     The address's part of a paper suggestion the web answered at once: the paper,
     the suggestion or the vote, the limits and the confirmation email; returns what
     it did (a SuggestOutcome), or "gone" if the series was deleted.
     """
-    from datetime import datetime
-
     from meetups.models import Series
     from meetups.services.suggestions import suggestion_request_process
 
@@ -83,7 +80,6 @@ def process_suggestion_request(
         paper_fields=paper_fields,
         why=why,
         email=email,
-        now=datetime.fromisoformat(requested_at),
     )
     return outcome.value
 

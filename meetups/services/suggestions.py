@@ -88,7 +88,6 @@ def suggestion_request(
     why: str,
     email: str,
     client_ip: str,
-    now: datetime | None = None,
 ) -> SuggestAnswer:
     """
     A visitor suggests the paper `citation` names for `series`. Counts the
@@ -116,14 +115,12 @@ def suggestion_request(
         reading = _reading_in_series(series=series, paper=draft.existing)
         if reading is not None:
             return SuggestAnswer(already_read=reading)
-    now = now or timezone.now()
     result = process_suggestion_request.enqueue(
         series.pk,
         draft.existing.pk if draft.existing else None,
         {} if draft.existing else draft.citation.paper_fields(),
         why,
         normalize_email(email),
-        now.isoformat(),
     )
     if result.status == TaskResultStatus.SUCCESSFUL and result.return_value != "gone":
         return SuggestAnswer(outcome=SuggestOutcome(result.return_value))
@@ -168,7 +165,6 @@ def suggestion_request_process(
     paper_fields: dict,
     why: str,
     email: str,
-    now: datetime | None = None,
 ) -> SuggestOutcome:
     """
     The worker's part of a suggest request: the paper (the library's, or added
@@ -178,6 +174,20 @@ def suggestion_request_process(
     confirmations today.
     """
     email = normalize_email(email)
+    with transaction.atomic():
+        # One request of a series at a time: two people suggesting one paper at once
+        # would otherwise add it to the library twice (only DOIs and arXiv ids are
+        # unique there) and make two suggestions of it. The email is queued in the
+        # same transaction (the queue is in the database): all of it or none.
+        Series.objects.select_for_update().filter(pk=series.pk).first()
+        return _process(
+            series=series, paper_id=paper_id, paper_fields=paper_fields, why=why, email=email
+        )
+
+
+def _process(
+    *, series: Series, paper_id: int | None, paper_fields: dict, why: str, email: str
+) -> SuggestOutcome:
     paper = Paper.objects.filter(pk=paper_id).first() if paper_id else None
     if paper is None:
         paper, _ = paper_add(fields=paper_fields)
@@ -302,7 +312,7 @@ def _locked(suggestion: Suggestion) -> Suggestion:
 
 
 @transaction.atomic
-def suggestion_approve(*, suggestion: Suggestion, now: datetime | None = None) -> Suggestion:
+def suggestion_approve(*, suggestion: Suggestion) -> Suggestion:
     """List a suggestion that waited for approval; one listed already stays as it is."""
     suggestion = _locked(suggestion)
     if suggestion.status == SuggestionStatus.OPEN:

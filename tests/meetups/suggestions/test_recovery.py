@@ -15,7 +15,7 @@ def test_suggestion_tasks_whose_worker_died_are_queued_again(settings, series, m
     suggestion = make_suggestion(status=SuggestionStatus.UNCONFIRMED)
     lost = [
         process_suggestion_request.enqueue(
-            series.pk, suggestion.paper_id, {}, "", "ada@example.org", timezone.now().isoformat()
+            series.pk, suggestion.paper_id, {}, "", "ada@example.org"
         ),
         send_suggestion_confirmation.enqueue(suggestion.votes.get().pk),
     ]
