@@ -1,8 +1,45 @@
 """Addresses of the site's URL patterns (walked by portal.routes) with real values."""
 
-from portal.routes import fill, public_patterns, url_patterns
+from taggit.models import Tag
 
-__all__ = ["demo_address", "fill", "public_patterns", "url_patterns"]
+from blog.models import Post
+from meetups.mailing import tokens
+from meetups.models import Paper, Session, Subscription
+from portal.routes import fill, public_patterns, url_patterns
+from talks.models import Talk
+
+__all__ = ["demo_address", "demo_values", "fill", "public_patterns", "url_patterns"]
+
+READER = "reader@example.org"
+
+
+def demo_values() -> dict:
+    """
+    One real value for each URL parameter on the demo content (`setup_site`): by
+    pattern name, and under "*" those every pattern shares. A subscription of READER
+    is made for the token pages.
+    """
+    post = Post.objects.published().first()
+    session = Session.objects.published().select_related("series").first()
+    series = session.series
+    Subscription.objects.get_or_create(series=series, email=READER)
+    tag = Tag.objects.filter(slug__in=post.tags.values("slug")).first()
+    return {
+        "post_year": {"year": str(post.published_at.year)},
+        "post_detail": {"slug": post.slug},
+        "talk_detail": {"slug": Talk.objects.published().first().slug},
+        "tag_detail": {"slug": tag.slug},
+        "tag_feed_rss": {"slug": tag.slug},
+        "tag_feed_atom": {"slug": tag.slug},
+        "paper_detail": {"pk": str(Paper.objects.read_in_published_sessions().first().pk)},
+        "subscription_confirm": {"token": tokens.confirm_token(series_id=series.pk, email=READER)},
+        "subscription_manage": {"token": tokens.manage_token(email=READER)},
+        "subscription_unsubscribe": {
+            "token": tokens.unsubscribe_token(series_id=series.pk, email=READER)
+        },
+        # `path` is the uploads' address, there when the app serves them (SERVE_MEDIA).
+        "*": {"series": series.slug, "number": str(session.number), "path": "no-such-upload.pdf"},
+    }
 
 
 def demo_address(demo_site: dict, name: str, format_string: str, params, **values) -> str:
