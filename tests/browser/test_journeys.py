@@ -18,7 +18,8 @@ from meetups.enums import AnnouncementStatus, SubscriptionStatus
 from meetups.models import Announcement, Series, Session, Subscription
 from talks.models import Talk
 from tests.browser import mailbox
-from tests.helpers.processes import Worker, child_env, wait_for
+from tests.helpers.processes import child_env, wait_for
+from tests.helpers.worker import Worker
 
 ATTENDEE = "attendee@example.org"
 
@@ -122,8 +123,9 @@ def test_an_attendee_subscribes_confirms_from_the_email_and_unsubscribes(chromiu
     series = Series.objects.filter(sessions__isnull=False).distinct().first()
     page.goto(site(series.get_absolute_url()))
 
-    page.get_by_role("textbox", name="Email address").fill(ATTENDEE)
-    page.get_by_role("button", name="Subscribe", exact=True).click()
+    form = page.locator("form.subscribe-form")
+    form.get_by_role("textbox", name="Email address", exact=True).fill(ATTENDEE)
+    form.get_by_role("button", name="Subscribe", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
 
     message = mailbox.wait_for_message(site.mail_dir, ATTENDEE)

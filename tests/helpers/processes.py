@@ -166,36 +166,3 @@ class Browser:
         """The CSRF token of the form on `path` (its cookie is kept)."""
         _, _, page = self.request(path)
         return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-
-
-class Worker:
-    """`manage.py run_worker` in its own process, polling often, until stop()."""
-
-    def __init__(self, env: dict[str, str], log: Path):
-        self.log = Path(log)
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "manage.py",
-                "run_worker",
-                "--interval",
-                "0.2",
-                "--no-startup-delay",
-                "--no-reload",
-                "--worker-id",
-                self.log.stem,
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log.open("ab"),
-            stderr=subprocess.STDOUT,
-        )
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)

@@ -3,8 +3,8 @@
 from taggit.models import Tag
 
 from blog.models import Post
-from meetups.mailing import tokens
-from meetups.models import Paper, Session, Subscription
+from meetups.mailing import suggestion_links, tokens
+from meetups.models import Paper, Session, Subscription, Suggestion, Vote
 from portal.routes import fill, public_patterns, url_patterns
 from talks.models import Talk
 
@@ -17,13 +17,18 @@ def demo_values() -> dict:
     """
     One real value for each URL parameter on the demo content (`setup_site`): by
     pattern name, and under "*" those every pattern shares. A subscription of READER
-    is made for the token pages.
+    and a suggestion with READER's vote are made for the
+    token pages.
     """
     post = Post.objects.published().first()
     session = Session.objects.published().select_related("series").first()
     series = session.series
     Subscription.objects.get_or_create(series=series, email=READER)
     tag = Tag.objects.filter(slug__in=post.tags.values("slug")).first()
+    suggestion, _ = Suggestion.objects.get_or_create(
+        series=series, paper=Paper.objects.first(), defaults={"email": READER}
+    )
+    vote, _ = Vote.objects.get_or_create(suggestion=suggestion, email=READER)
     return {
         "post_year": {"year": str(post.published_at.year)},
         "post_detail": {"slug": post.slug},
@@ -37,6 +42,7 @@ def demo_values() -> dict:
         "subscription_unsubscribe": {
             "token": tokens.unsubscribe_token(series_id=series.pk, email=READER)
         },
+        "suggestion_confirm": {"token": suggestion_links.confirm_token(vote_token=vote.token)},
         # `path` is the uploads' address, there when the app serves them (SERVE_MEDIA).
         "*": {"series": series.slug, "number": str(session.number), "path": "no-such-upload.pdf"},
     }
