@@ -252,16 +252,21 @@ class SessionAdmin(PublishableAdmin):
         if change:
             offer_notice(self, request, [obj])
 
-    def notify_view(self, request, object_id):
-        """Preview and send the change or cancellation notice that is due, if one is."""
+    def _session_to_mail_about(self, request, object_id):
+        """The session an organizer may email about, or None if there is no such session."""
         session = self.get_object(request, object_id)
-        if session is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not (
+        if session is not None and not (
             self.has_change_permission(request, session)
             and request.user.has_perm("meetups.add_announcement")
         ):
             raise PermissionDenied
+        return session
+
+    def notify_view(self, request, object_id):
+        """Preview and send the change or cancellation notice that is due, if one is."""
+        session = self._session_to_mail_about(request, object_id)
+        if session is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         return notify_page(self, request, session)
 
     def desk_view(self, request):
@@ -288,14 +293,9 @@ class SessionAdmin(PublishableAdmin):
         Preview the announcement email (subject, text, HTML), send a test to the
         organizer's own address, or send it to every confirmed subscriber.
         """
-        session = self.get_object(request, object_id)
+        session = self._session_to_mail_about(request, object_id)
         if session is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not (
-            self.has_change_permission(request, session)
-            and request.user.has_perm("meetups.add_announcement")
-        ):
-            raise PermissionDenied
         change_url = reverse("admin:meetups_session_change", args=[session.pk])
         subscribers = session.series.subscriptions.confirmed().count()
         if request.method == "POST":

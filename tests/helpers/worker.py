@@ -6,11 +6,8 @@ database and a real SMTP server, for tests that kill it and start it again.
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
 
-from django.db import connection
-
-from tests.helpers.processes import wait_for
+from tests.helpers.processes import database_url, wait_for
 
 __all__ = ["WORKER_APPLICATION_NAME", "Worker", "worker_database_url", "wait_for"]
 
@@ -21,18 +18,12 @@ WORKER_APPLICATION_NAME = "portal-test-worker"
 
 
 def worker_database_url() -> str:
-    """The test database, for another process (whose settings read DATABASE_URL)."""
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    credentials = quote(db["USER"] or "")
-    if db["PASSWORD"]:
-        credentials += ":" + quote(db["PASSWORD"])
-    host = db["HOST"] or "127.0.0.1"
-    port = db["PORT"] or 5432
-    # Named, so that a test can cut exactly the worker's connections.
-    name = f"?application_name={WORKER_APPLICATION_NAME}"
-    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}{name}"
+    """The test database for the worker process, its PostgreSQL connections named."""
+    url = database_url()
+    if url.startswith("postgres://"):
+        # Named, so that a test can cut exactly the worker's connections.
+        url += f"?application_name={WORKER_APPLICATION_NAME}"
+    return url
 
 
 class Worker:
