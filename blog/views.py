@@ -1,14 +1,27 @@
+from datetime import date
+
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from blog.models import Post
-from portal.fragments import render_each, tags_version
+from portal.fragments import remembered, render_each, tags_version
+from portal.pagecache import content_generation
 from portal.pagination import paginate
 
 
-def _archive_years():
-    return Post.objects.published().dates("published_at", "year", order="DESC")
+def _archive_years(published_count: int) -> list[date]:
+    """
+    The years with published posts, newest first. SQLite works out a post's year in
+    Python, one call per post: the list is kept until the content changes, or until a
+    scheduled post goes live (the number of published posts moves).
+    """
+    return remembered(
+        "blog.archive_years",
+        version=(content_generation(), published_count, settings.TIME_ZONE),
+        compute=lambda: list(Post.objects.published().dates("published_at", "year", order="DESC")),
+    )
 
 
 def _entry_version(post: Post) -> tuple:
@@ -35,14 +48,18 @@ def post_list(request):
     return render(
         request,
         "blog/post_list.html",
-        {"page": page, "entries": _entries(page), "years": _archive_years()},
+        {
+            "page": page,
+            "entries": _entries(page),
+            "years": _archive_years(page.paginator.count),
+        },
     )
 
 
 @require_safe
 def post_year(request, year):
     year = int(year)
-    years = list(_archive_years())
+    years = _archive_years(Post.objects.published().count())
     # Checked before filtering: a year lookup on 0000 (or 9999 west of UTC) overflows
     # Python's datetime, and a year without posts is not a page anyway.
     if year not in {archive_year.year for archive_year in years}:

@@ -76,6 +76,16 @@ def render_once(template_name: str, *, version: tuple, context: Callable[[], dic
     return mark_safe(html)
 
 
+def remembered(name: str, *, version: tuple, compute: Callable[[], Any]) -> Any:
+    """What `compute()` gives for `version` of its inputs, from the cache or worked out and kept."""
+    key = fragment_key(name, version)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, FRAGMENT_SECONDS)
+    return value
+
+
 def tags_version(tags: Iterable[Any]) -> tuple:
     """What an entry shows of its (prefetched) tags: their names and addresses."""
     return tuple((tag.slug, tag.name) for tag in tags)

@@ -1,9 +1,11 @@
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +80,24 @@ def test_year_archive_lists_only_that_year(client, make_post):
     page = client.get("/blog/2024/").text
     assert "In 2024" in page and "In 2023" not in page
     assert 'href="/blog/2023/"' in page
+
+
+def test_archive_years_follow_new_deleted_and_scheduled_posts(client, make_post, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the years beside the list, not the page cache
+    this_year = f'href="/blog/{timezone.now().year}/"'
+    make_post(published_at=IN_2024)
+    assert 'href="/blog/2023/"' not in client.get("/blog/").text
+
+    older = make_post(published_at=IN_2024.replace(year=2023))
+    assert 'href="/blog/2023/"' in client.get("/blog/").text
+    older.delete()
+    assert 'href="/blog/2023/"' not in client.get("/blog/2024/").text
+
+    goes_live = timezone.now() + timedelta(seconds=2)
+    make_post(published_at=goes_live)
+    assert this_year not in client.get("/blog/").text
+    time.sleep(max(0.0, (goes_live - timezone.now()).total_seconds()) + 0.05)
+    assert this_year in client.get("/blog/").text
 
 
 @pytest.mark.parametrize("time_zone", ["UTC", "America/New_York", "Asia/Tokyo"])
