@@ -6,11 +6,14 @@ rendering serves a whole list; `meetups.mailing.mime` fills them in when it
 builds each message.
 """
 
+from django.urls import reverse
+
 from meetups.calendars import session_description
 from meetups.enums import AnnouncementKind
-from meetups.mailing import tokens
+from meetups.mailing import tokens, vote_links
 from meetups.mailing.layout import MANAGE_URL, UNSUBSCRIBE_URL, EmailContent, render_email
-from meetups.models import Session, Subscription
+from meetups.models import Session, Subscription, Suggestion
+from meetups.queries import open_suggestions
 from portal.links import absolute_url
 
 __all__ = ["MANAGE_URL", "UNSUBSCRIBE_URL", "EmailContent"]
@@ -67,8 +70,24 @@ def announcement_content(
         "series_url": absolute_url(session.series.get_absolute_url()),
         "calendar_filename": calendar_filename(session),
         "details": session_description(session),
+        "suggestions": _suggestions_to_vote_for(session, kind=kind),
+        "suggestions_url": absolute_url(
+            reverse("meetups:suggestion_list", kwargs={"series": session.series.slug})
+        ),
     }
     return render_email(template="announcement", subject=subject, context=context)
+
+
+# An announcement shows this many of the most voted open suggestions, with vote links.
+SUGGESTIONS_IN_ANNOUNCEMENTS = 3
+
+
+def _suggestions_to_vote_for(session: Session, *, kind: str) -> list[tuple[Suggestion, str]]:
+    """The top open suggestions of the session's series, each with its vote-link placeholder."""
+    if kind != AnnouncementKind.ANNOUNCEMENT or session.is_cancelled:
+        return []
+    top = open_suggestions(session.series)[:SUGGESTIONS_IN_ANNOUNCEMENTS]
+    return [(suggestion, vote_links.vote_url_placeholder(suggestion.pk)) for suggestion in top]
 
 
 # --- change and cancellation notices --------------------------------------------------------

@@ -23,7 +23,7 @@ from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.core.mail.utils import DNS_NAME
 
 from meetups.calendars import attendee_line, invitation_method, session_invitation
-from meetups.mailing import tokens
+from meetups.mailing import tokens, vote_links
 from meetups.mailing.content import (
     MANAGE_URL,
     UNSUBSCRIBE_URL,
@@ -100,6 +100,8 @@ def _message(
     bulk: bool = False,
 ) -> ClubEmail:
     links = _links_for(series=series, email=to)
+    # An announcement may show suggestions to vote for: each with this recipient's link.
+    links |= vote_links.vote_links_in(content.text, email=to)
     message = cls(
         subject=content.subject,
         body=_fill(content.text, links),

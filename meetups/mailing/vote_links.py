@@ -8,11 +8,15 @@ each kind has its own salt.
   counts (or withdraws) the vote. Mailed to confirm a vote made on the page and
   in announcements (one per suggestion shown); valid for 60 days, and only
   while the suggestion is open.
+  Announcements render the link of each suggestion they show as a placeholder
+  (`vote_url_placeholder`), one rendering for the whole list; `vote_links_in`
+  gives one recipient's links to fill in.
 - claim: confirms one offer to present; valid for 7 days.
 - the voter cookie: set when a vote link is used, so the page's vote buttons
   count at once for that address afterwards (see `meetups.views.votes`).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +33,7 @@ VOTE_MAX_AGE = timedelta(days=60)
 CLAIM_MAX_AGE = timedelta(days=7)
 VOTER_COOKIE = "club_voter"
 VOTER_COOKIE_MAX_AGE = timedelta(days=365)
+_VOTE_PLACEHOLDER = re.compile(r"%%VOTE_URL_(\d+)%%")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,19 @@ def read_vote_token(token: str) -> VoteLink:
 def vote_url(*, suggestion_id: int, email: str, notify: bool = False) -> str:
     token = vote_token(suggestion_id=suggestion_id, email=email, notify=notify)
     return absolute_url(reverse("meetups:vote_link", kwargs={"token": token}))
+
+
+def vote_url_placeholder(suggestion_id: int) -> str:
+    """Where a list email shows the vote link of a suggestion, until it is filled in."""
+    return f"%%VOTE_URL_{suggestion_id}%%"
+
+
+def vote_links_in(text: str, *, email: str) -> dict[str, str]:
+    """The vote-link placeholders found in `text`, each with `email`'s own link."""
+    return {
+        match.group(0): vote_url(suggestion_id=int(match.group(1)), email=email)
+        for match in _VOTE_PLACEHOLDER.finditer(text)
+    }
 
 
 def claim_token(*, claim_id: int) -> str:
