@@ -8,14 +8,15 @@ import uuid
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from meetups.enums import AnnouncementKind
-from meetups.models import Announcement, Session
+from meetups.enums import AnnouncementKind, ClaimStatus
+from meetups.models import Announcement, PresenterClaim, Session
 from meetups.models.attendance import with_attendance_counts
 from meetups.queries import notice_is_due, with_notice_state
 from meetups.services import NothingToNotify, NoticeAlreadySent, notice_create, notice_draft
@@ -107,10 +108,25 @@ def desk_sessions():
     announced = Announcement.objects.filter(
         session=OuterRef("pk"), kind=AnnouncementKind.ANNOUNCEMENT
     )
+    # Confirmed offers to present a paper of the session, waiting for the organizer.
+    offers = (
+        PresenterClaim.objects.filter(entry__session=OuterRef("pk"), status=ClaimStatus.PENDING)
+        .order_by()
+        .values("entry__session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     sessions = (
         Session.objects.upcoming()
         .select_related("series")
-        .annotate(paper_total=Count("reading_list", distinct=True), announced=Exists(announced))
+        .annotate(
+            paper_total=Count("reading_list", distinct=True),
+            without_presenter=Count(
+                "reading_list", filter=Q(reading_list__presenter=""), distinct=True
+            ),
+            offers_waiting=Coalesce(Subquery(offers), 0),
+            announced=Exists(announced),
+        )
         .order_by("starts_at", "pk")
     )
     return with_notice_state(with_attendance_counts(sessions))[:DESK_SESSIONS]
@@ -135,6 +151,8 @@ def desk_page(model_admin, request):
                 "attendees_url": _attendees_url(session),
                 "notice_due": notice_is_due(session),
                 "notify_url": notify_url(session),
+                "offers_url": reverse("admin:meetups_presenterclaim_changelist")
+                + f"?status__exact=pending&entry__session__id__exact={session.pk}",
                 "failed_url": reverse("admin:meetups_delivery_changelist")
                 + f"?status__exact=failed&announcement__session__id__exact={session.pk}",
             }

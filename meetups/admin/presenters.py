@@ -22,6 +22,12 @@ class PresenterClaimAdmin(admin.ModelAdmin):
     fields = ["name", "email", "entry", "suggestion", "status", "created_at", "updated_at"]
     actions = ["approve", "decline"]
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The desk links one session's waiting offers; a filter of every session would be too long.
+        return lookup == "entry__session__id__exact" or super().lookup_allowed(
+            lookup, value, request
+        )
+
     def has_add_permission(self, request):
         # Offers come from their presenters, confirmed by email; the organizer edits the entry.
         return False

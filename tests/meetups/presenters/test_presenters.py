@@ -165,3 +165,29 @@ def test_bad_and_expired_confirmation_links(client, session_without_presenters):
     assert client.post(f"/club/presenting/{gone}/").status_code == 400
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.UNCONFIRMED
+
+
+def test_the_desk_flags_papers_without_a_presenter_and_offers_waiting(
+    staff_client, make_session, session_without_presenters
+):
+    presented = make_session(days=14, papers=2)  # the factory names Ada for every paper
+    first = session_without_presenters.reading_list.order_by("position").first()
+    PresenterClaim.objects.create(
+        entry=first, email="grace@example.org", name="Grace", status=ClaimStatus.PENDING
+    )
+    PresenterClaim.objects.create(entry=first, email="x@example.org", name="X")  # unconfirmed
+
+    html = staff_client.get("/admin/meetups/session/desk/").content.decode()
+    rows = dict(
+        re.findall(r'<tr>\s*<th scope="row"><a href="[^"]*">([^<]*)</a>(.*?)</tr>', html, re.S)
+    )
+    needy = rows[session_without_presenters.display_title]
+    assert "<strong>2 without presenter</strong>" in needy
+    offers = (
+        "/admin/meetups/presenterclaim/?status__exact=pending"
+        f"&amp;entry__session__id__exact={session_without_presenters.pk}"
+    )
+    assert f'<a href="{offers}">1 offer waiting</a>' in needy
+    assert "all presented" in rows[presented.display_title]
+    listed = staff_client.get(offers.replace("&amp;", "&")).content.decode()
+    assert "Grace" in listed and ">X<" not in listed
