@@ -442,7 +442,8 @@ def suggestion_accept(
             "they have."
         )
     if schedule_next:
-        (session,) = session_schedule_next(series=suggestion.series, count=1, now=now)
+        # Published at once: the email sends its readers to the session's page.
+        (session,) = session_schedule_next(series=suggestion.series, count=1, publish=True, now=now)
     if session is None:
         raise SuggestionNotAllowed("Choose a session, or schedule the next one.")
     if session.series_id != suggestion.series_id:

@@ -37,7 +37,7 @@ def test_approving_lists_a_waiting_suggestion(staff_client, client, series, make
 
     page = _act(staff_client, "approve", [suggestion])
 
-    assert "Approved: 1 suggestion(s)." in page.content.decode()
+    assert "Approved: 1 suggestion." in page.content.decode()
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.OPEN
     assert suggestion.paper.title in _listed(client, series)
