@@ -1,6 +1,6 @@
 from functools import partial
 
-from django.db.models import DateTimeField, Exists, Max, OuterRef, Q
+from django.db.models import DateTimeField, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Least
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -38,11 +38,14 @@ class SessionTimelineSource(ModelTimelineSource):
         )
 
     def key_queryset(self, tag):
-        return (
-            super()
-            .key_queryset(tag)
-            .annotate(papers_updated_at=Max("reading_list__paper__updated_at"))
+        # A subquery, not Max() over a join: grouping would list every column of the
+        # session (its texts too) on SQLite, which groups by each selected column.
+        latest_paper_edit = (
+            ReadingListEntry.objects.filter(session=OuterRef("pk"))
+            .order_by("-paper__updated_at")
+            .values("paper__updated_at")[:1]
         )
+        return super().key_queryset(tag).annotate(papers_updated_at=Subquery(latest_paper_edit))
 
     def row_version(self, row):
         return (*row, row[-1] > timezone.now())
