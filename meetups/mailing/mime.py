@@ -136,7 +136,10 @@ def _calendar_part(ics: bytes, *, method: str, filename: str) -> email.message.M
     calendar's METHOD (RFC 6047 2.4): Outlook recognises an invitation by that
     parameter, Gmail and Apple Mail by the part's type. It is an attachment
     with a file name, so that clients which do not read invitations (and
-    people) can still open or import the .ics.
+    people) can still open or import the .ics. Not also inside the
+    multipart/alternative, as calendar servers do: Outlook 2007 looks for an
+    invitation only there, but newer Outlooks, Gmail and Apple Mail read the
+    attachment, and a second copy would show as a second file elsewhere.
     """
     # Quoted-printable lines may be 76 characters long; the library's default allows 78.
     part = email.message.MIMEPart(policy=email.policy.default.clone(max_line_length=76))

@@ -116,6 +116,8 @@ def test_a_broken_notice_form_sends_nothing(staff_client, announced, data):
 
 
 def test_no_notice_without_a_change_or_for_an_unknown_session(staff_client, announced):
+    change = staff_client.get(f"/admin/meetups/session/{announced.pk}/change/").content.decode()
+    assert f'href="{_notify_url(announced)}"' in change
     page = staff_client.get(_notify_url(announced))
     assert page.status_code == 200 and "No notice is due" in page.content.decode()
     response = staff_client.post(_notify_url(announced), {"request_key": uuid.uuid4()})
