@@ -14,6 +14,7 @@ from meetups.models import (
     Session,
     Suggestion,
     Vote,
+    VotingRound,
 )
 from portal.pagecache import PageChanges, register
 
@@ -27,6 +28,11 @@ def next_change(now):
         published=Min("published_at", filter=Q(published_at__gt=now)),
         starts=Min("starts_at", filter=Q(starts_at__gt=now)),
         ends=Min("ends_at", filter=Q(ends_at__gt=now)),
+    )
+    # A voting round opening or closing changes the suggestions page and the vote answers.
+    found |= VotingRound.objects.aggregate(
+        round_opens=Min("opens_at", filter=Q(opens_at__gt=now)),
+        round_closes=Min("closes_at", filter=Q(closes_at__gt=now)),
     )
     return min((moment for moment in found.values() if moment is not None), default=None)
 
@@ -43,6 +49,7 @@ register(
             Attendance,
             Suggestion,
             Vote,
+            VotingRound,
             PresenterClaim,
         ),
         next_change=next_change,

@@ -16,6 +16,7 @@ from meetups.models import (
     Series,
     Session,
     Suggestion,
+    VotingRound,
 )
 
 
@@ -188,3 +189,8 @@ def paper_history(paper_id: int) -> list:
         .select_related("series", "accepted_session__series")
         .order_by("created_at", "pk")
     )
+
+
+def open_voting_round(series: Series) -> VotingRound | None:
+    """The series' “vote for the next session” round open now, if any."""
+    return VotingRound.objects.open().filter(series=series).select_related("series").first()

@@ -13,7 +13,7 @@ from meetups.enums import AnnouncementKind
 from meetups.mailing import tokens, vote_links
 from meetups.mailing.layout import MANAGE_URL, UNSUBSCRIBE_URL, EmailContent, render_email
 from meetups.models import Session, Subscription, Suggestion
-from meetups.queries import open_suggestions
+from meetups.queries import open_suggestions, open_voting_round
 from portal.links import absolute_url
 
 __all__ = ["MANAGE_URL", "UNSUBSCRIBE_URL", "EmailContent"]
@@ -71,6 +71,7 @@ def announcement_content(
         "calendar_filename": calendar_filename(session),
         "details": session_description(session),
         "suggestions": _suggestions_to_vote_for(session, kind=kind),
+        "voting_round": open_voting_round(session.series),
         "suggestions_url": absolute_url(
             reverse("meetups:suggestion_list", kwargs={"series": session.series.slug})
         ),

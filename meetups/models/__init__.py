@@ -12,6 +12,7 @@ from meetups.models.paper import Paper, ReadingListEntry
 from meetups.models.series import Series
 from meetups.models.session import Session
 from meetups.models.suggestions import PresenterClaim, Suggestion, Vote
+from meetups.models.suggestions_rounds import VotingRound
 
 __all__ = [
     "Announcement",
@@ -25,4 +26,5 @@ __all__ = [
     "Subscription",
     "Suggestion",
     "Vote",
+    "VotingRound",
 ]

@@ -7,7 +7,9 @@ made on the suggestions page sends one, and announcements carry one per
 suggestion shown. Using a link counts the vote; afterwards the page's buttons
 count at once for that address (the views keep a signed cookie). A vote can be
 withdrawn and cast again; casting one twice, or twenty times at once, counts it
-once (the database keeps one row per address and suggestion).
+once (the database keeps one row per address and suggestion). While the
+organizer's voting round of the series is open, an address backs one suggestion
+at a time: a new vote moves it.
 
 As with subscribing, the web answers a vote request before anything about the
 address is looked up, and the worker sends the link (`vote_send_link`).
@@ -25,7 +27,7 @@ from django.utils import timezone
 from meetups.enums import SuggestionStatus, VoteStatus
 from meetups.identifiers import voter_address
 from meetups.mailing.choosing import vote_link_message
-from meetups.models import Suggestion, Vote
+from meetups.models import Suggestion, Vote, VotingRound
 from meetups.services.limits import mailbox_key, within_limit
 from meetups.tasks import send_vote_link
 from portal.pagecache import content_changed
@@ -49,6 +51,7 @@ class VoteOutcome(enum.StrEnum):
     ALREADY_COUNTED = "already counted"
     WITHDRAWN = "withdrawn"
     NOT_COUNTED = "there was no vote to withdraw"
+    MOVED = "counted, and moved from another suggestion (a voting round is open)"
 
 
 def _is_open(suggestion_id: int) -> bool:
@@ -129,7 +132,7 @@ def vote_cast(
         # The same address voting at the same moment inserted it between our look-up and insert.
         vote, created = Vote.objects.get(suggestion=suggestion, email=email), False
     if created:
-        return VoteOutcome.COUNTED
+        return _moved_in_round(suggestion=suggestion, email=email, now=now)
     if notify is not None and vote.notify != notify:
         Vote.objects.filter(pk=vote.pk).update(notify=notify, updated_at=now)
     # Of many requests at once exactly one changes the row; the others find it counted.
@@ -141,7 +144,30 @@ def vote_cast(
     if not changed:
         return VoteOutcome.ALREADY_COUNTED
     content_changed()
-    return VoteOutcome.COUNTED
+    return _moved_in_round(suggestion=suggestion, email=email, now=now)
+
+
+def _moved_in_round(*, suggestion: Suggestion, email: str, now: datetime) -> VoteOutcome:
+    """
+    A vote just counted. While a voting round of the series is open, an address
+    backs one suggestion: its other counted votes there are withdrawn (MOVED).
+    """
+    if not VotingRound.objects.open(now=now).filter(series_id=suggestion.series_id).exists():
+        return VoteOutcome.COUNTED
+    moved = (
+        Vote.objects.filter(
+            suggestion__series_id=suggestion.series_id,
+            suggestion__status=SuggestionStatus.OPEN,
+            email=email,
+            status=VoteStatus.COUNTED,
+        )
+        .exclude(suggestion=suggestion)
+        .update(status=VoteStatus.WITHDRAWN, updated_at=now)
+    )
+    if not moved:
+        return VoteOutcome.COUNTED
+    content_changed()
+    return VoteOutcome.MOVED
 
 
 def vote_withdraw(

@@ -12,7 +12,7 @@ from meetups import services
 from meetups.forms import SuggestForm
 from meetups.mailing import suggestion_links, tokens
 from meetups.models import Series
-from meetups.queries import open_suggestions
+from meetups.queries import open_suggestions, open_voting_round
 from meetups.services.suggestions import ConfirmOutcome, confirmation_of
 from meetups.views.subscriptions import client_ip
 from portal.http import same_origin_post
@@ -25,7 +25,12 @@ def suggestion_list(request, series):
     return render(
         request,
         "meetups/suggestion_list.html",
-        {"series": series, "suggestions": list(open_suggestions(series)), "form": SuggestForm()},
+        {
+            "series": series,
+            "suggestions": list(open_suggestions(series)),
+            "form": SuggestForm(),
+            "voting_round": open_voting_round(series),
+        },
     )
 
 
