@@ -5,22 +5,10 @@ they carry no list headers: the address may follow no series at all.
 """
 
 from meetups.mailing import vote_links
-from meetups.mailing.layout import EmailContent, render_email
-from meetups.mailing.mime import ClubEmail
+from meetups.mailing.layout import render_email
+from meetups.mailing.mime import ClubEmail, personal_message
 from meetups.models import PresenterClaim, Suggestion
 from portal.links import absolute_url
-
-
-def _email(content: EmailContent, *, to: str) -> ClubEmail:
-    # RFC 3834: vacation responders stay silent, as for every club email.
-    message = ClubEmail(
-        subject=content.subject,
-        body=content.text,
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(content.html, "text/html")
-    return message
 
 
 def vote_link_message(*, suggestion: Suggestion, email: str, notify: bool) -> ClubEmail:
@@ -44,7 +32,7 @@ def vote_link_message(*, suggestion: Suggestion, email: str, notify: bool) -> Cl
             "valid_days": vote_links.VOTE_MAX_AGE.days,
         },
     )
-    return _email(content, to=email)
+    return personal_message(content, to=email)
 
 
 def claim_confirmation_message(claim: PresenterClaim) -> ClubEmail:
@@ -68,4 +56,4 @@ def claim_confirmation_message(claim: PresenterClaim) -> ClubEmail:
             "valid_days": vote_links.CLAIM_MAX_AGE.days,
         },
     )
-    return _email(content, to=claim.email)
+    return personal_message(content, to=claim.email)

@@ -127,6 +127,25 @@ def confirmation_message(subscription: Subscription) -> ClubEmail:
     )
 
 
+# --- one email to one address -----------------------------------------------------------------
+
+
+def personal_message(content: EmailContent, *, to: str) -> ClubEmail:
+    """
+    An email to one address about one thing (a vote, a suggestion, an offer to
+    present): no list, so no list headers; the address may follow no series.
+    """
+    # RFC 3834: vacation responders stay silent, as for every club email.
+    message = ClubEmail(
+        subject=content.subject,
+        body=content.text,
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(content.html, "text/html")
+    return message
+
+
 # --- the calendar invitation -----------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ the manage and unsubscribe links of subscriptions.
 
 from meetups.mailing import suggestion_links
 from meetups.mailing.layout import EmailContent, render_email
-from meetups.mailing.mime import ClubEmail
+from meetups.mailing.mime import ClubEmail, personal_message
 from meetups.models import Suggestion, Vote
 from portal.links import absolute_url
 
@@ -28,12 +28,6 @@ def _content(template: str, *, subject: str, suggestion: Suggestion, **context) 
     )
 
 
-def _email(content: EmailContent, *, to: str) -> ClubEmail:
-    message = ClubEmail(subject=content.subject, body=content.text, to=[to])
-    message.attach_alternative(content.html, "text/html")
-    return message
-
-
 def confirmation_message(vote: Vote) -> ClubEmail:
     """“Confirm your suggestion”: the signed link that counts `vote` (and opens a new suggestion)."""
     suggestion = vote.suggestion
@@ -44,7 +38,7 @@ def confirmation_message(vote: Vote) -> ClubEmail:
         confirm_url=suggestion_links.confirm_url(vote_token=vote.token),
         valid_days=suggestion_links.CONFIRM_MAX_AGE.days,
     )
-    return _email(content, to=vote.email)
+    return personal_message(content, to=vote.email)
 
 
 def rejected_message(suggestion: Suggestion) -> ClubEmail:
@@ -54,7 +48,7 @@ def rejected_message(suggestion: Suggestion) -> ClubEmail:
         subject=f"Your suggestion for {suggestion.series.name}: “{suggestion.paper.title}”",
         suggestion=suggestion,
     )
-    return _email(content, to=suggestion.email)
+    return personal_message(content, to=suggestion.email)
 
 
 def accepted_content(suggestion: Suggestion) -> EmailContent:

@@ -65,6 +65,9 @@ def test_suggest_confirm_and_the_paper_is_listed_with_the_suggesters_vote(client
     assert message.to == ["ada@example.org"]
     assert message.subject == "Confirm your suggestion for Distributed Systems Paper Club"
     assert "In search of an understandable consensus algorithm" in message.body
+    # One address, one thing: no list headers, and vacation responders stay silent.
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    assert "List-Unsubscribe" not in message.extra_headers
 
     # A mail scanner following the link confirms nothing.
     page = client.get(_link(message))
