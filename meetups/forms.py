@@ -90,3 +90,22 @@ class PresenterClaimForm(_TrapForm):
         widget=forms.TextInput(attrs={"autocomplete": "name", "required": True}),
     )
     email = SubscribeForm.base_fields["email"]
+
+
+class AttendanceForm(_TrapForm):
+    """“I'm coming” on a session page."""
+
+    email = SubscribeForm.base_fields["email"]
+    name = forms.CharField(
+        label="Your name (optional, only the organizer sees it)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+
+class CancelAttendanceForm(forms.Form):
+    """The manage page's button that cancels one RSVP of the page's address."""
+
+    action = forms.ChoiceField(choices=[("cancel-rsvp", "Cancel RSVP")])
+    rsvp = forms.CharField(max_length=64)

@@ -25,6 +25,54 @@ def visible_sessions(user):
     return Session.objects.visible_to(user).for_display()
 
 
+def _attendance_count(status: str):
+    counted = (
+        Attendance.objects.filter(session=OuterRef("pk"), status=status)
+        .order_by()
+        .values("session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def with_attendance_counts(sessions):
+    """`sessions` with `going_count` and `waiting_count`, counted in the same query."""
+    return sessions.annotate(
+        going_count=_attendance_count(AttendanceStatus.GOING),
+        waiting_count=_attendance_count(AttendanceStatus.WAITING),
+    )
+
+
+def session_page_sessions(user):
+    """Sessions a visitor may see, with what their page shows: display parts and RSVP counts."""
+    return with_attendance_counts(visible_sessions(user))
+
+
+def rsvps_of_address(email: str):
+    """Every RSVP of `email` but those never confirmed, soonest session first, with its series."""
+    return (
+        Attendance.objects.of_address(email)
+        .exclude(status=AttendanceStatus.PENDING)
+        .order_by("-session__starts_at", "pk")
+    )
+
+
+# The order of the attendee list: who comes, who waits (in queue order), who may yet, who not.
+_ATTENDEE_ORDER = [
+    AttendanceStatus.GOING,
+    AttendanceStatus.WAITING,
+    AttendanceStatus.PENDING,
+    AttendanceStatus.CANCELLED,
+]
+
+
+def attendee_list(session: Session) -> list[Attendance]:
+    """Everyone who answered for `session`: going, then waiting in queue order, then the rest."""
+    rows = Attendance.objects.filter(session=session).order_by("queued_at", "created_at", "pk")
+    return sorted(rows, key=lambda row: _ATTENDEE_ORDER.index(row.status))
+
+
 def past_session_lines(user, series: Series, *, now: datetime):
     """
     The past sessions of `series` a visitor may see, newest first, for a list of

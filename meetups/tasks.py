@@ -152,3 +152,37 @@ def process_presenter_claim(
     if entry is None and suggestion is None:
         return "gone"
     return presenter_claim_process(entry=entry, suggestion=suggestion, name=name, email=email).value
+
+
+@task
+def process_attendance_request(session_id: int, email: str, name: str, requested_at: str) -> str:
+    """
+    Look up, claim and rate-limit an RSVP the web answered at once; returns what
+    it did (an RsvpOutcome), or "gone" if the session was deleted.
+    """
+    from datetime import datetime
+
+    from meetups.models import Session
+    from meetups.services.attendance import attendance_request_process
+
+    session = Session.objects.select_related("series").filter(pk=session_id).first()
+    if session is None:
+        return "gone"
+    outcome = attendance_request_process(
+        session=session, email=email, name=name, now=datetime.fromisoformat(requested_at)
+    )
+    return outcome.value
+
+
+@task
+def send_attendance_email(attendance_id: int, kind: str) -> str:
+    """Email an RSVP's confirmation link or its new state; "gone" if it was deleted."""
+    from meetups.models import Attendance
+    from meetups.services.attendance import attendance_send_email
+
+    attendance = (
+        Attendance.objects.select_related("session__series").filter(pk=attendance_id).first()
+    )
+    if attendance is None:
+        return "gone"
+    return "sent" if attendance_send_email(attendance=attendance, kind=kind) else "outdated"

@@ -2,7 +2,15 @@ from django.urls import path
 from django.views.decorators.http import conditional_page
 
 from meetups import feeds
-from meetups.views import club, downloads, presenters, subscriptions, suggestions, votes
+from meetups.views import (
+    attendance,
+    club,
+    downloads,
+    presenters,
+    subscriptions,
+    suggestions,
+    votes,
+)
 
 app_name = "meetups"
 
@@ -34,6 +42,17 @@ urlpatterns = [
     ),
     path("votes/<str:token>/", votes.vote_link, name="vote_link"),
     path("presenting/<str:token>/", presenters.claim_confirm, name="claim_confirm"),
+    path(
+        "subscriptions/rsvp/confirm/<str:token>/",
+        attendance.attendance_confirm,
+        name="attendance_confirm",
+    ),
+    path(
+        "subscriptions/rsvp/announced/<str:token>/",
+        attendance.attendance_from_announcement,
+        name="attendance_from_announcement",
+    ),
+    path("subscriptions/rsvp/<str:token>/", attendance.attendance_detail, name="attendance_detail"),
     path("<slug:series>/", club.series_detail, name="series_detail"),
     path("<slug:series>/suggestions/", suggestions.suggestion_list, name="suggestion_list"),
     path("<slug:series>/suggestions/suggest/", suggestions.suggest, name="suggest"),
@@ -61,6 +80,8 @@ urlpatterns = [
         name="series_feed_atom",
     ),
     path("<slug:series>/<int:number>/", club.session_detail, name="session_detail"),
+    path("<slug:series>/<int:number>/rsvp/", attendance.rsvp, name="rsvp"),
+    path("<slug:series>/<int:number>/rsvp/sent/", attendance.rsvp_sent, name="rsvp_sent"),
     path(
         "<slug:series>/<int:number>/present/<int:entry>/",
         presenters.claim_entry,

@@ -14,6 +14,7 @@ def recover_runs() -> None:
     services.announcement_runs_recover()
     services.subscription_tasks_recover()
     services.suggestion_tasks_recover()
+    services.attendance_tasks_recover()
 
 
 chores.register(

@@ -1,7 +1,7 @@
 """
 What the club's emails say: subjects, and plain text and HTML bodies rendered
 from templates in the one layout of `meetups.mailing.layout`. Each recipient's
-own links are placeholders here (`MANAGE_URL`, `UNSUBSCRIBE_URL`), so one
+own links are placeholders here (`MANAGE_URL`, `UNSUBSCRIBE_URL`, `RSVP_URL`), so one
 rendering serves a whole list; `meetups.mailing.mime` fills them in when it
 builds each message.
 """
@@ -16,7 +16,10 @@ from meetups.models import Session, Subscription, Suggestion
 from meetups.queries import open_suggestions, open_voting_round
 from portal.links import absolute_url
 
-__all__ = ["MANAGE_URL", "UNSUBSCRIBE_URL", "EmailContent"]
+__all__ = ["MANAGE_URL", "RSVP_URL", "UNSUBSCRIBE_URL", "EmailContent"]
+
+# An announcement's “I'm coming” link: signed for its subscriber and session.
+RSVP_URL = "%%RSVP_URL%%"
 
 
 # --- confirmation ----------------------------------------------------------------------------
@@ -28,7 +31,7 @@ def confirmation_content(subscription: Subscription) -> EmailContent:
     context = {
         "series": series,
         "series_url": absolute_url(series.get_absolute_url()),
-        "confirm_url": tokens.confirm_url(series_id=series.pk, email=subscription.email),
+        "confirm_url": tokens.confirm_url(subscription_id=subscription.pk),
         "valid_days": tokens.CONFIRM_MAX_AGE.days,
     }
     return render_email(
@@ -75,6 +78,8 @@ def announcement_content(
         "suggestions_url": absolute_url(
             reverse("meetups:suggestion_list", kwargs={"series": session.series.slug})
         ),
+        "rsvp_url": RSVP_URL,
+        "takes_rsvps": not session.rsvp_closed_reason(),
     }
     return render_email(template="announcement", subject=subject, context=context)
 

@@ -369,6 +369,7 @@ def _send_due(
         ),
         series=series,
         calendar=ListInvitation(session),
+        session_id=session.pk,
     )
     started = timezone.now()
     renew_every = lease_duration().total_seconds() / 4
@@ -386,12 +387,28 @@ def _send_due(
                 )
                 .order_by("pk")
                 .values_list(
-                    "pk", "attempts", "email", "subscription__status", "attendance__status"
+                    "pk",
+                    "attempts",
+                    "email",
+                    "subscription_id",
+                    "subscription__status",
+                    "attendance_id",
+                    "attendance__token",
+                    "attendance__status",
                 )[:BATCH_SIZE]
             )
             if not batch:
                 return
-            for delivery_id, attempts, address, subscription_status, rsvp_status in batch:
+            for (
+                delivery_id,
+                attempts,
+                address,
+                subscription_id,
+                subscription_status,
+                attendance_id,
+                attendance_token,
+                rsvp_status,
+            ) in batch:
                 cursor = delivery_id
                 if time.monotonic() - last_renewal > renew_every:
                     if not _renew(announcement.pk, owner):
@@ -407,6 +424,9 @@ def _send_due(
                     continue
                 message = mailing.message(
                     address,
+                    subscription_id=subscription_id,
+                    attendance_id=attendance_id,
+                    attendance_token=attendance_token or "",
                     message_id=message_id(announcement=announcement, delivery_id=delivery_id),
                     partstat=attendee_partstat(rsvp_status),
                 )

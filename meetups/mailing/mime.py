@@ -26,6 +26,7 @@ from meetups.calendars import attendee_line, invitation_method, session_invitati
 from meetups.mailing import tokens, vote_links
 from meetups.mailing.content import (
     MANAGE_URL,
+    RSVP_URL,
     UNSUBSCRIBE_URL,
     EmailContent,
     calendar_filename,
@@ -56,35 +57,65 @@ def list_id(series: Series) -> str:
     return f'"{name}" <{series.slug}.club.{host}>'
 
 
-def list_headers(*, series: Series, email: str, bulk: bool = False) -> dict[str, str]:
+def list_headers(
+    *, series: Series, subscription_id: int | None, bulk: bool = False
+) -> dict[str, str]:
     """
     The headers of every club email: RFC 2369 list headers with RFC 8058's
-    one-click unsubscribe, and RFC 3834's Auto-Submitted, so that vacation
-    responders stay silent. `bulk` (announcements, reminders, notices: the same
-    email to a whole list) adds Precedence: bulk, which mail servers and
-    filters read the same way.
+    one-click unsubscribe (from the list `subscription_id` is on), and RFC 3834's
+    Auto-Submitted, so that vacation responders stay silent. `bulk` (announcements,
+    reminders, notices: the same email to a whole list) adds Precedence: bulk, which
+    mail servers and filters read the same way.
     """
-    unsubscribe = tokens.unsubscribe_url(series_id=series.pk, email=email)
     bulk_headers = {"Precedence": "bulk"} if bulk else {}
     return {
         "Auto-Submitted": "auto-generated",
         **bulk_headers,
         "List-Id": list_id(series),
-        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe": f"<{_unsubscribe_url(series=series, subscription_id=subscription_id)}>",
         # RFC 8058: mail clients POST this body to the link above, without cookies.
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Archive": f"<{absolute_url(series.get_absolute_url())}>",
     }
 
 
-def _links_for(*, series: Series, email: str) -> dict[str, str]:
-    return {
-        MANAGE_URL: tokens.manage_url(email=email),
-        UNSUBSCRIBE_URL: tokens.unsubscribe_url(series_id=series.pk, email=email),
-    }
+def _unsubscribe_url(*, series: Series, subscription_id: int | None) -> str:
+    # A copy to someone on no list (the organizer's test, an RSVP without a subscription)
+    # has nothing to unsubscribe from: the link leads to the series page instead.
+    if subscription_id is None:
+        return absolute_url(series.get_absolute_url())
+    return tokens.unsubscribe_url(subscription_id=subscription_id)
 
 
-def _fill(text: str, links: dict[str, str]) -> str:
+def links_for(
+    *,
+    series: Series,
+    subscription_id: int | None = None,
+    attendance_id: int | None = None,
+    attendance_token: str = "",
+    session_id: int | None = None,
+) -> dict[str, str]:
+    """
+    One recipient's own links, by placeholder: of the subscription it is on the list
+    for, or else of its RSVP (`attendance_id`, `attendance_token`). The “I'm coming”
+    link of `session_id` is the subscriber's signed one, or the RSVP's own page.
+    """
+    series_url = absolute_url(series.get_absolute_url())
+    links = {MANAGE_URL: series_url, UNSUBSCRIBE_URL: series_url, RSVP_URL: series_url}
+    if attendance_id is not None:
+        links[MANAGE_URL] = tokens.manage_url(attendance_id=attendance_id)
+        links[RSVP_URL] = tokens.rsvp_url(token=attendance_token)
+    if subscription_id is not None:
+        links[MANAGE_URL] = tokens.manage_url(subscription_id=subscription_id)
+        links[UNSUBSCRIBE_URL] = tokens.unsubscribe_url(subscription_id=subscription_id)
+        if session_id is not None and attendance_id is None:
+            links[RSVP_URL] = tokens.rsvp_from_announcement_url(
+                subscription_id=subscription_id, session_id=session_id
+            )
+    return links
+
+
+def fill(text: str, links: dict[str, str]) -> str:
     for placeholder, url in links.items():
         text = text.replace(placeholder, url)
     return text
@@ -95,20 +126,21 @@ def _message(
     content: EmailContent,
     to: str,
     series: Series,
+    links: dict[str, str],
+    subscription_id: int | None,
     attachments=(),
     cls=ClubEmail,
     bulk: bool = False,
 ) -> ClubEmail:
-    links = _links_for(series=series, email=to)
     # An announcement may show suggestions to vote for: each with this recipient's link.
-    links |= vote_links.vote_links_in(content.text, email=to)
+    links = links | vote_links.vote_links_in(content.text, email=to)
     message = cls(
         subject=content.subject,
-        body=_fill(content.text, links),
+        body=fill(content.text, links),
         to=[to],
-        headers=list_headers(series=series, email=to, bulk=bulk),
+        headers=list_headers(series=series, subscription_id=subscription_id, bulk=bulk),
     )
-    message.attach_alternative(_fill(content.html, links), "text/html")
+    message.attach_alternative(fill(content.html, links), "text/html")
     for attachment in attachments:
         message.attach(attachment)
     message.links = links
@@ -124,6 +156,8 @@ def confirmation_message(subscription: Subscription) -> ClubEmail:
         content=confirmation_content(subscription),
         to=subscription.email,
         series=subscription.series,
+        links=links_for(series=subscription.series, subscription_id=subscription.pk),
+        subscription_id=subscription.pk,
     )
 
 
@@ -286,10 +320,15 @@ class AnnouncementMailing:
         content: EmailContent,
         series: Series,
         calendar: email.message.MIMEPart | ListInvitation,
+        session_id: int | None = None,
     ):
-        """`calendar`: one part for everyone, or an invitation naming each recipient."""
+        """
+        `calendar`: one part for everyone, or an invitation naming each recipient;
+        `session_id`: the session whose “I'm coming” link each copy carries, if any.
+        """
         self.content = content
         self.series = series
+        self.session_id = session_id
         self.invitation = calendar if isinstance(calendar, ListInvitation) else None
         self.calendar = self.invitation.template if self.invitation else calendar
         nonce = uuid.uuid4().hex
@@ -301,16 +340,32 @@ class AnnouncementMailing:
         self._templates: dict[str, list[bytes | str]] = {}
 
     def message(
-        self, to: str, *, message_id: str | None = None, partstat: str = "NEEDS-ACTION"
+        self,
+        to: str,
+        *,
+        subscription_id: int | None = None,
+        attendance_id: int | None = None,
+        attendance_token: str = "",
+        message_id: str | None = None,
+        partstat: str = "NEEDS-ACTION",
     ) -> PreparedEmail:
         """
-        One recipient's copy; `message_id` gives it a fixed Message-ID (a new one
+        One recipient's copy, with the links of its subscription or RSVP (neither: a
+        copy outside the list); `message_id` gives it a fixed Message-ID (a new one
         otherwise), `partstat` the recipient's PARTSTAT as the invitation's ATTENDEE.
         """
         message = _message(
             content=self.content,
             to=to,
             series=self.series,
+            links=links_for(
+                series=self.series,
+                subscription_id=subscription_id,
+                attendance_id=attendance_id,
+                attendance_token=attendance_token,
+                session_id=self.session_id,
+            ),
+            subscription_id=subscription_id,
             attachments=[self.calendar],
             cls=PreparedEmail,
             bulk=True,
@@ -330,7 +385,7 @@ class AnnouncementMailing:
                 body=self.text_marker,
                 to=[self.to_marker],
                 headers={
-                    **list_headers(series=self.series, email=self.to_marker, bulk=True),
+                    **list_headers(series=self.series, subscription_id=None, bulk=True),
                     "List-Unsubscribe": f"<{self.unsubscribe_marker}>",
                     "Message-ID": self.message_id_marker,
                     "Date": self.DATE,

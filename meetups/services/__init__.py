@@ -14,6 +14,18 @@ from meetups.services.announcements import (
     reminders_send_due,
     subscriber_recipients,
 )
+from meetups.services.attendance import (
+    RsvpAnswer,
+    RsvpOutcome,
+    attendance_cancel,
+    attendance_confirm,
+    attendance_fill_places,
+    attendance_from_announcement,
+    attendance_request,
+    attendance_request_process,
+    attendance_send_email,
+    attendance_tasks_recover,
+)
 from meetups.services.citations import CitationsImportResult, papers_import_citations
 from meetups.services.notices import (
     NothingToNotify,
@@ -93,6 +105,8 @@ __all__ = [
     "NothingToNotify",
     "PaperDraft",
     "Recipient",
+    "RsvpAnswer",
+    "RsvpOutcome",
     "SubscribeOutcome",
     "VoteOutcome",
     "SuggestAnswer",
@@ -106,6 +120,14 @@ __all__ = [
     "concerned_recipients",
     "notice_create",
     "notice_draft",
+    "attendance_cancel",
+    "attendance_confirm",
+    "attendance_fill_places",
+    "attendance_from_announcement",
+    "attendance_request",
+    "attendance_request_process",
+    "attendance_send_email",
+    "attendance_tasks_recover",
     "next_cadence_dates",
     "paper_add",
     "paper_find_existing",

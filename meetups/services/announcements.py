@@ -21,7 +21,7 @@ from meetups.enums import AnnouncementKind, AnnouncementStatus, DeliveryStatus
 from meetups.identifiers import normalize_email
 from meetups.mailing.content import EmailContent, announcement_content, announcement_subject
 from meetups.mailing.mime import AnnouncementMailing, ListInvitation
-from meetups.models import Announcement, Delivery, Series, Session
+from meetups.models import Announcement, Delivery, Series, Session, Subscription
 from meetups.tasks import send_announcement
 from portal.worker import abandon, keeps_task_rows, task_rows
 
@@ -57,8 +57,17 @@ def announcement_send_test(*, session: Session, subject: str, to: str) -> None:
         content=announcement_content(session, subject=f"[Test] {subject}"),
         series=session.series,
         calendar=ListInvitation(session),
+        session_id=session.pk,
     )
-    mailers.default.send_messages([mailing.message(normalize_email(to))])
+    to = normalize_email(to)
+    # The organizer's own subscription gives the test working links; without one they
+    # lead to the series page.
+    subscription_id = (
+        Subscription.objects.filter(series=session.series, email=to)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    mailers.default.send_messages([mailing.message(to, subscription_id=subscription_id)])
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from meetups.models import Series, Session
-from meetups.queries import past_session_lines, visible_sessions
+from meetups.queries import past_session_lines, session_page_sessions, visible_sessions
 from portal.fragments import render_each
 from portal.links import absolute_url
 from portal.pagination import paginate
@@ -78,7 +78,9 @@ def series_detail(request, series):
 @require_safe
 def session_detail(request, series, number):
     visible = Session.objects.visible_to(request.user)
-    session = get_object_or_404(visible_sessions(request.user), series__slug=series, number=number)
+    session = get_object_or_404(
+        session_page_sessions(request.user), series__slug=series, number=number
+    )
     return render(
         request,
         "meetups/session_detail.html",

@@ -4,14 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from meetups import services
-from meetups.forms import ManageSubscriptionForm, SubscribeForm
+from meetups.forms import CancelAttendanceForm, ManageSubscriptionForm, SubscribeForm
 from meetups.mailing import tokens
-from meetups.models import Series, Subscription
+from meetups.models import Attendance, Series, Subscription
+from meetups.queries import rsvps_of_address
 from portal.http import same_origin_post
 
 
@@ -54,20 +56,20 @@ def subscribe_sent(request, series):
     return render(request, "meetups/subscribe_sent.html", {"series": series})
 
 
-def _link_problem(request, problem: str, *, status: int):
+def link_problem(request, problem: str, *, status: int):
     return render(
         request, "meetups/subscription_link_problem.html", {"problem": problem}, status=status
     )
 
 
-def _read_link(request, reader, token):
+def read_link(request, reader, token):
     """The verified content of a signed link, or the page explaining why it is not valid."""
     try:
         return reader(token), None
     except tokens.ExpiredLink:
-        return None, _link_problem(request, "expired", status=410)
+        return None, link_problem(request, "expired", status=410)
     except tokens.InvalidLink:
-        return None, _link_problem(request, "invalid", status=400)
+        return None, link_problem(request, "invalid", status=400)
 
 
 @never_cache
@@ -77,21 +79,21 @@ def subscription_confirm(request, token):
     A confirmation link shows a button; confirming takes a POST, so that mail
     scanners that follow links do not subscribe anybody.
     """
-    link, problem = _read_link(request, tokens.read_confirm_token, token)
+    link, problem = read_link(request, tokens.read_confirm_token, token)
     if problem:
         return problem
     series = Series.objects.filter(pk=link.series_id).first()
     if series is None:
-        return _link_problem(request, "invalid", status=400)
+        return link_problem(request, "invalid", status=400)
     outcome = None
     if request.method == "POST":
-        outcome, _ = services.subscription_confirm(link=link)
+        outcome, subscription = services.subscription_confirm(link=link)
         if outcome == services.ConfirmOutcome.UNKNOWN:
-            return _link_problem(request, "invalid", status=400)
+            return link_problem(request, "invalid", status=400)
     else:
         subscription = Subscription.objects.filter(series=series, email=link.email).first()
         if subscription is None:
-            return _link_problem(request, "invalid", status=400)
+            return link_problem(request, "invalid", status=400)
         if subscription.is_confirmed:
             outcome = services.ConfirmOutcome.ALREADY_CONFIRMED
     return render(
@@ -101,7 +103,7 @@ def subscription_confirm(request, token):
             "series": series,
             "email": link.email,
             "outcome": outcome and outcome.name.lower(),
-            "manage_url": tokens.manage_url(email=link.email),
+            "manage_url": tokens.manage_url(subscription_id=subscription.pk),
         },
     )
 
@@ -109,14 +111,16 @@ def subscription_confirm(request, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def subscription_manage(request, token):
-    """Every series of one address, each with a button to follow or leave it."""
-    email, problem = _read_link(request, tokens.read_manage_token, token)
+    """Every series of one address, each with a button to follow or leave it, and its RSVPs."""
+    email, problem = read_link(request, tokens.read_manage_token, token)
     if problem:
         return problem
+    if request.method == "POST" and request.POST.get("action") == "cancel-rsvp":
+        return _cancel_rsvp(request, email)
     if request.method == "POST":
         form = ManageSubscriptionForm(request.POST)
         if not form.is_valid():
-            return _link_problem(request, "bad-request", status=400)
+            return link_problem(request, "bad-request", status=400)
         series = form.cleaned_data["series"]
         if form.cleaned_data["action"] == "unsubscribe":
             services.subscription_unsubscribe(series_id=series.pk, email=email)
@@ -128,7 +132,35 @@ def subscription_manage(request, token):
     subscriptions = {s.series_id: s for s in Subscription.objects.of_address(email)}
     series_list = Series.objects.filter(Q(active=True) | Q(pk__in=list(subscriptions)))
     rows = [(series, subscriptions.get(series.pk)) for series in series_list]
-    return render(request, "meetups/subscription_manage.html", {"email": email, "rows": rows})
+    rsvps = list(rsvps_of_address(email))
+    now = timezone.now()
+    for rsvp in rsvps:
+        rsvp.cancellable = not rsvp.is_cancelled and rsvp.session.rsvp_closed_reason(
+            now=now
+        ) not in ("started", "cancelled")
+    return render(
+        request,
+        "meetups/subscription_manage.html",
+        {"email": email, "rows": rows, "rsvps": rsvps},
+    )
+
+
+def _cancel_rsvp(request, email: str):
+    """The manage page's “Cancel this RSVP”: only an RSVP of the page's own address."""
+    form = CancelAttendanceForm(request.POST)
+    if not form.is_valid():
+        return link_problem(request, "bad-request", status=400)
+    token = form.cleaned_data["rsvp"]
+    if not Attendance.objects.of_address(email).filter(token=token).exists():
+        return link_problem(request, "bad-request", status=400)
+    answer, attendance = services.attendance_cancel(token=token)
+    if answer == services.RsvpAnswer.CANCELLED:
+        messages.success(
+            request, f"Your RSVP to the {attendance.session.display_title} is cancelled."
+        )
+    elif answer == services.RsvpAnswer.PAST:
+        messages.info(request, "That session has started: its RSVPs can no longer be changed.")
+    return redirect(request.path)
 
 
 @csrf_exempt
@@ -140,13 +172,16 @@ def subscription_unsubscribe(request, token):
     and no CSRF token) unsubscribes, however often it comes. A GET, which mail
     scanners also make, only shows the button.
     """
-    link, problem = _read_link(request, tokens.read_unsubscribe_token, token)
+    link, problem = read_link(request, tokens.read_unsubscribe_token, token)
     if problem:
         return problem
     series = Series.objects.filter(pk=link.series_id).first()
     done = False
+    subscription = None
+    if series is not None:
+        subscription = Subscription.objects.filter(series=series, email=link.email).first()
     if request.method == "POST" and series is not None:
-        services.subscription_unsubscribe(series_id=series.pk, email=link.email)
+        subscription = services.subscription_unsubscribe(series_id=series.pk, email=link.email)
         done = True
     return render(
         request,
@@ -155,6 +190,6 @@ def subscription_unsubscribe(request, token):
             "series": series,
             "email": link.email,
             "done": done,
-            "manage_url": tokens.manage_url(email=link.email),
+            "manage_url": subscription and tokens.manage_url(subscription_id=subscription.pk),
         },
     )

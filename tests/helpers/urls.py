@@ -4,7 +4,7 @@ from taggit.models import Tag
 
 from blog.models import Post
 from meetups.mailing import suggestion_links, tokens
-from meetups.models import Paper, Session, Subscription, Suggestion, Vote
+from meetups.models import Attendance, Paper, Session, Subscription, Suggestion, Vote
 from portal.routes import fill, public_patterns, url_patterns
 from talks.models import Talk
 
@@ -17,13 +17,16 @@ def demo_values() -> dict:
     """
     One real value for each URL parameter on the demo content (`setup_site`): by
     pattern name, and under "*" those every pattern shares. A subscription of READER
-    and a suggestion with READER's vote are made for the
-    token pages.
+    and a suggestion with READER's vote and an RSVP are made
+    for the token pages.
     """
     post = Post.objects.published().first()
     session = Session.objects.published().select_related("series").first()
     series = session.series
-    Subscription.objects.get_or_create(series=series, email=READER)
+    reader, _ = Subscription.objects.get_or_create(
+        series=series, email=READER, defaults={"status": "confirmed"}
+    )
+    rsvp, _ = Attendance.objects.get_or_create(session=session, email=READER)
     tag = Tag.objects.filter(slug__in=post.tags.values("slug")).first()
     suggestion, _ = Suggestion.objects.get_or_create(
         series=series, paper=Paper.objects.first(), defaults={"email": READER}
@@ -37,11 +40,16 @@ def demo_values() -> dict:
         "tag_feed_rss": {"slug": tag.slug},
         "tag_feed_atom": {"slug": tag.slug},
         "paper_detail": {"pk": str(Paper.objects.read_in_published_sessions().first().pk)},
-        "subscription_confirm": {"token": tokens.confirm_token(series_id=series.pk, email=READER)},
-        "subscription_manage": {"token": tokens.manage_token(email=READER)},
-        "subscription_unsubscribe": {
-            "token": tokens.unsubscribe_token(series_id=series.pk, email=READER)
+        "subscription_confirm": {"token": tokens.confirm_token(subscription_id=reader.pk)},
+        "subscription_manage": {"token": tokens.manage_token(subscription_id=reader.pk)},
+        "subscription_unsubscribe": {"token": tokens.unsubscribe_token(subscription_id=reader.pk)},
+        "attendance_confirm": {"token": tokens.rsvp_confirm_token(token=rsvp.token)},
+        "attendance_from_announcement": {
+            "token": tokens.rsvp_from_announcement_token(
+                subscription_id=reader.pk, session_id=session.pk
+            )
         },
+        "attendance_detail": {"token": rsvp.token},
         "suggestion_confirm": {"token": suggestion_links.confirm_token(vote_token=vote.token)},
         # `path` is the uploads' address, there when the app serves them (SERVE_MEDIA).
         "*": {"series": series.slug, "number": str(session.number), "path": "no-such-upload.pdf"},
