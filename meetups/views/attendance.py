@@ -48,7 +48,6 @@ def rsvp(request, series, number):
         request,
         "meetups/rsvp.html",
         {"session": session, "series": session.series, "form": form, "closed": closed},
-        status=409 if closed and request.method == "POST" else 200,
     )
 
 
