@@ -37,7 +37,7 @@ def _parse(raw: bytes):
 
 @pytest.mark.parametrize("policy", [email.policy.SMTP, email.policy.default], ids=["smtp", "file"])
 def test_spliced_message_reads_the_same_as_one_built_by_the_library(mailing, policy):
-    prepared = mailing.message("Ada@example.org")
+    prepared = mailing.message("Ada@example.org", subscription_id=7)
     fast = _parse(prepared.message(policy=policy).as_bytes())
     slow = _parse(ClubEmail.message(prepared, policy=policy).as_bytes())
     assert policy.linesep.encode() in prepared.message(policy=policy).as_bytes()
@@ -71,7 +71,11 @@ def test_spliced_message_reads_the_same_as_one_built_by_the_library(mailing, pol
 
 
 def test_every_line_stays_within_the_limits(mailing):
-    raw = mailing.message("ada@example.org").message(policy=email.policy.SMTP).as_bytes()
+    raw = (
+        mailing.message("ada@example.org", subscription_id=7)
+        .message(policy=email.policy.SMTP)
+        .as_bytes()
+    )
     lines = raw.split(b"\r\n")
     assert max(len(line) for line in lines) <= 998
     header_block = raw.split(b"\r\n\r\n")[0]
@@ -85,7 +89,11 @@ def test_every_line_stays_within_the_limits(mailing):
 
 
 def test_an_internationalized_address_takes_the_librarys_path(mailing):
-    raw = mailing.message("ada@bücher.example").message(policy=email.policy.SMTP).as_bytes()
+    raw = (
+        mailing.message("ada@bücher.example", subscription_id=7)
+        .message(policy=email.policy.SMTP)
+        .as_bytes()
+    )
     parsed = _parse(raw)
     assert parsed["To"] == "ada@xn--bcher-kva.example"
     (ics,) = parsed.iter_attachments()
@@ -95,7 +103,9 @@ def test_an_internationalized_address_takes_the_librarys_path(mailing):
 
 def test_a_long_address_is_folded_inside_the_invitation_and_still_reads_whole(mailing):
     address = "ada.augusta.king.countess.of.lovelace@analytical-engines.example.org"
-    raw = mailing.message(address, partstat="ACCEPTED").message(policy=email.policy.SMTP)
+    raw = mailing.message(address, subscription_id=7, partstat="ACCEPTED").message(
+        policy=email.policy.SMTP
+    )
     (ics,) = _parse(raw.as_bytes()).iter_attachments()
     content = ics.get_content()
     assert max(len(line.encode()) for line in content.splitlines()) <= 75  # RFC 5545 3.1
