@@ -18,30 +18,12 @@ from meetups.models import (
     Suggestion,
     VotingRound,
 )
+from meetups.models.attendance import with_attendance_counts
 
 
 def visible_sessions(user):
     """Sessions a visitor may see (staff also see drafts), ready to display."""
     return Session.objects.visible_to(user).for_display()
-
-
-def _attendance_count(status: str):
-    counted = (
-        Attendance.objects.filter(session=OuterRef("pk"), status=status)
-        .order_by()
-        .values("session")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted), 0)
-
-
-def with_attendance_counts(sessions):
-    """`sessions` with `going_count` and `waiting_count`, counted in the same query."""
-    return sessions.annotate(
-        going_count=_attendance_count(AttendanceStatus.GOING),
-        waiting_count=_attendance_count(AttendanceStatus.WAITING),
-    )
 
 
 def session_page_sessions(user):

@@ -3,7 +3,8 @@
 import secrets
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from meetups.enums import AttendanceStatus
@@ -31,6 +32,25 @@ class AttendanceQuerySet(models.QuerySet):
     def of_address(self, email: str):
         """Every RSVP of `email` (normalized first), with its session and series."""
         return self.filter(email=normalize_email(email)).select_related("session__series")
+
+
+def _count_of(status: str):
+    counted = (
+        Attendance.objects.filter(session=OuterRef("pk"), status=status)
+        .order_by()
+        .values("session")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def with_attendance_counts(sessions):
+    """`sessions` with `going_count` and `waiting_count`, counted in the same query."""
+    return sessions.annotate(
+        going_count=_count_of(AttendanceStatus.GOING),
+        waiting_count=_count_of(AttendanceStatus.WAITING),
+    )
 
 
 class Attendance(models.Model):

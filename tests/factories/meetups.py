@@ -114,24 +114,6 @@ def make_subscription(series):
     return factory
 
 
-@pytest.fixture
-def make_attendance(db):
-    """
-    Factory: make_attendance(session, email, status="going", name="") → a saved RSVP,
-    queued now (so several made in a row keep their order on the waitlist).
-    """
-    from meetups.enums import AttendanceStatus
-    from meetups.models import Attendance
-
-    def factory(session, email, *, status=AttendanceStatus.GOING, **fields):
-        if status in (AttendanceStatus.GOING, AttendanceStatus.WAITING):
-            fields.setdefault("queued_at", timezone.now())
-            fields.setdefault("confirmed_at", fields["queued_at"])
-        return Attendance.objects.create(session=session, email=email, status=status, **fields)
-
-    return factory
-
-
 # --- the paper lookup ---------------------------------------------------------------------
 
 _LOOKUP_SERVICES = {
