@@ -172,3 +172,36 @@ def test_the_same_notice_form_sent_twice_notifies_once(
     with pytest.raises(NoticeAlreadySent):
         notice_create(session=moved, request_key=key)
     assert Announcement.objects.filter(kind=AnnouncementKind.CHANGE).count() == 1
+
+
+def test_a_notice_skips_only_those_with_no_reason_left_when_their_turn_comes(
+    smtp_server, session, make_subscription, make_attendance, series
+):
+    from meetups.models import Attendance, Subscription
+    from meetups.tasks import send_announcement
+
+    make_subscription("ada@example.org")  # unsubscribes, still coming: gets it
+    make_attendance(session, "ada@example.org")
+    make_subscription("grace@example.org")  # unsubscribes, not coming: skipped
+    make_attendance(session, "lin@example.org")  # cancels the RSVP: skipped
+    make_subscription("kay@example.org")  # cancels the RSVP, still subscribed: gets it
+    make_attendance(session, "kay@example.org")
+    moved = _move(session, hours=1)
+
+    notice = notice_create(session=moved)  # database task backend: not sent yet
+    Subscription.objects.filter(email__in=["ada@example.org", "grace@example.org"]).update(
+        status="unsubscribed"
+    )
+    Attendance.objects.filter(email__in=["lin@example.org", "kay@example.org"]).update(
+        status=AttendanceStatus.CANCELLED
+    )
+    send_announcement.call(notice.pk, str(notice.run_token))
+
+    assert sorted(smtp_server.handler.recipients()) == ["ada@example.org", "kay@example.org"]
+    skipped = dict(
+        notice.deliveries.filter(status=DeliveryStatus.SKIPPED).values_list("email", "last_error")
+    )
+    assert skipped == {
+        "grace@example.org": "Unsubscribed before sending.",
+        "lin@example.org": "RSVP cancelled before sending.",
+    }
