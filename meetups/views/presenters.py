@@ -11,7 +11,8 @@ from meetups.forms import PresenterClaimForm
 from meetups.mailing import vote_links
 from meetups.models import ReadingListEntry, Series, Suggestion
 from meetups.queries import presenter_claim_with_target
-from meetups.views.votes import link_problem, read_link
+from meetups.views.links import read_link
+from meetups.views.votes import PROBLEM_PAGE, vote_link_problem
 from portal.client_address import client_ip
 from portal.http import same_origin_post
 
@@ -82,7 +83,9 @@ def claim_sent(request, series):
 @require_http_methods(["GET", "HEAD", "POST"])
 def claim_confirm(request, token):
     """The link of an offer's email: a button (link scanners confirm nothing), then a POST."""
-    claim_id, problem = read_link(request, vote_links.read_claim_token, token)
+    claim_id, problem = read_link(
+        request, vote_links.read_claim_token, token, template=PROBLEM_PAGE
+    )
     if problem:
         return problem
     if request.method == "POST":
@@ -90,7 +93,7 @@ def claim_confirm(request, token):
     else:
         outcome, claim = None, presenter_claim_with_target(claim_id)
     if claim is None:
-        return link_problem(request, "invalid", status=400)
+        return vote_link_problem(request, "invalid", status=400)
     if outcome is None and claim.status != ClaimStatus.UNCONFIRMED:
         outcome = services.ClaimOutcome.ALREADY_CONFIRMED
     target = claim.entry or claim.suggestion

@@ -14,6 +14,7 @@ from meetups.forms import CancelAttendanceForm, ManageSubscriptionForm, Subscrib
 from meetups.mailing import tokens
 from meetups.models import Attendance, Series, Subscription
 from meetups.queries import rsvps_of_address
+from meetups.views import links
 from portal.http import same_origin_post
 
 
@@ -56,20 +57,16 @@ def subscribe_sent(request, series):
     return render(request, "meetups/subscribe_sent.html", {"series": series})
 
 
+PROBLEM_PAGE = "meetups/subscription_link_problem.html"
+
+
 def link_problem(request, problem: str, *, status: int):
-    return render(
-        request, "meetups/subscription_link_problem.html", {"problem": problem}, status=status
-    )
+    return links.link_problem(request, problem, status=status, template=PROBLEM_PAGE)
 
 
 def read_link(request, reader, token):
     """The verified content of a signed link, or the page explaining why it is not valid."""
-    try:
-        return reader(token), None
-    except tokens.ExpiredLink:
-        return None, link_problem(request, "expired", status=410)
-    except tokens.InvalidLink:
-        return None, link_problem(request, "invalid", status=400)
+    return links.read_link(request, reader, token, template=PROBLEM_PAGE)
 
 
 @never_cache

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from meetups import services
 from meetups.forms import SuggestForm
-from meetups.mailing import suggestion_links, tokens
+from meetups.mailing import suggestion_links
 from meetups.models import Series
 from meetups.queries import open_suggestions, open_voting_round
 from meetups.services.suggestions import ConfirmOutcome, confirmation_of
+from meetups.views.links import link_problem, read_link
 from meetups.views.subscriptions import client_ip
 from portal.http import same_origin_post
 
@@ -75,10 +76,11 @@ def suggestion_sent(request, series):
     return render(request, "meetups/suggestion_sent.html", {"series": series})
 
 
+PROBLEM_PAGE = "meetups/suggestion_link_problem.html"
+
+
 def _link_problem(request, problem: str, *, status: int):
-    return render(
-        request, "meetups/suggestion_link_problem.html", {"problem": problem}, status=status
-    )
+    return link_problem(request, problem, status=status, template=PROBLEM_PAGE)
 
 
 @never_cache
@@ -88,12 +90,14 @@ def suggestion_confirm(request, token):
     A confirmation link shows a button; confirming takes a POST, so that mail
     scanners that follow links confirm nothing.
     """
-    try:
-        vote_token = suggestion_links.read_confirm_token(token)
-    except tokens.ExpiredLink:
-        return _link_problem(request, "expired", status=410)
-    except tokens.InvalidLink:
-        return _link_problem(request, "invalid", status=400)
+    vote_token, problem = read_link(
+        request,
+        suggestion_links.read_confirm_token,
+        token,
+        template=PROBLEM_PAGE,
+    )
+    if problem:
+        return problem
     if request.method == "POST":
         confirmation = services.suggestion_confirm(vote_token=vote_token)
         done = True

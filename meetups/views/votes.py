@@ -21,9 +21,10 @@ from meetups import services
 from meetups.enums import SuggestionStatus, VoteStatus
 from meetups.forms import VoteForm, VoteLinkForm
 from meetups.identifiers import voter_address
-from meetups.mailing import tokens, vote_links
+from meetups.mailing import vote_links
 from meetups.models import Suggestion
 from meetups.services.votes import VoteOutcome
+from meetups.views.links import link_problem, read_link
 from portal.client_address import client_ip
 from portal.http import same_origin_post
 
@@ -121,18 +122,11 @@ def vote_sent(request, series, pk):
     return render(request, "meetups/vote_sent.html", {"suggestion": _public_suggestion(series, pk)})
 
 
-def link_problem(request, problem: str, *, status: int):
-    return render(request, "meetups/vote_link_problem.html", {"problem": problem}, status=status)
+PROBLEM_PAGE = "meetups/vote_link_problem.html"
 
 
-def read_link(request, reader, token):
-    """The verified content of a signed link, or the page explaining why it is not valid."""
-    try:
-        return reader(token), None
-    except tokens.ExpiredLink:
-        return None, link_problem(request, "expired", status=410)
-    except tokens.InvalidLink:
-        return None, link_problem(request, "invalid", status=400)
+def vote_link_problem(request, problem: str, *, status: int):
+    return link_problem(request, problem, status=status, template=PROBLEM_PAGE)
 
 
 @same_origin_post
@@ -144,7 +138,7 @@ def vote_link(request, token):
     shows a button (link scanners vote for nothing); pressing it counts the vote
     or takes it back, however often, from any mail client: it needs no cookie.
     """
-    link, problem = read_link(request, vote_links.read_vote_token, token)
+    link, problem = read_link(request, vote_links.read_vote_token, token, template=PROBLEM_PAGE)
     if problem:
         return problem
     suggestion = (
@@ -153,13 +147,13 @@ def vote_link(request, token):
         .first()
     )
     if suggestion is None:
-        return link_problem(request, "invalid", status=400)
+        return vote_link_problem(request, "invalid", status=400)
     if suggestion.status != SuggestionStatus.OPEN:
         return _page(request, suggestion, outcome="closed", email=link.email, status=410)
     if request.method == "POST":
         form = VoteLinkForm(request.POST)
         if not form.is_valid():
-            return link_problem(request, "bad-request", status=400)
+            return vote_link_problem(request, "bad-request", status=400)
         outcome = _apply(
             suggestion=suggestion,
             email=link.email,
