@@ -1,6 +1,5 @@
 """Subscribing by email. Attendees have no accounts: signed links stand in for a login."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,20 +14,8 @@ from meetups.mailing import tokens
 from meetups.models import Attendance, Series, Subscription
 from meetups.queries import rsvps_of_address
 from meetups.views import links
+from portal.client_address import client_ip
 from portal.http import same_origin_post
-
-
-def client_ip(request) -> str:
-    """
-    The visitor's address. Behind the TLS-terminating proxy (HTTPS=true) that is
-    the last entry of X-Forwarded-For, the one our proxy appended; the others
-    come from the client and prove nothing.
-    """
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @same_origin_post

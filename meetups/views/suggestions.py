@@ -15,7 +15,7 @@ from meetups.models import Series
 from meetups.queries import open_suggestions, open_voting_round
 from meetups.services.suggestions import ConfirmOutcome, confirmation_of
 from meetups.views.links import link_problem, read_link
-from meetups.views.subscriptions import client_ip
+from portal.client_address import client_ip
 from portal.http import same_origin_post
 
 
