@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from meetups.enums import (
     AnnouncementStatus,
+    AttendanceStatus,
     ClaimStatus,
     DeliveryStatus,
     SubscriptionStatus,
@@ -23,6 +24,7 @@ from meetups.enums import (
 from meetups.mailing.content import announcement_subject
 from meetups.models import (
     Announcement,
+    Attendance,
     Delivery,
     Paper,
     PresenterClaim,
@@ -188,6 +190,21 @@ everybody has read a paper only halfway at some point.
 
 DEMO_SUBSCRIBERS = ["grace@example.org", "barbara@example.org"]
 
+# The next session's RSVPs, in the order they came: its six places fill, three wait, one cancelled.
+DEMO_PLACES = 6
+DEMO_RSVPS = [
+    ("grace@example.org", "Grace", AttendanceStatus.GOING),
+    ("barbara@example.org", "Barbara", AttendanceStatus.GOING),
+    ("edsger@example.org", "Edsger", AttendanceStatus.CANCELLED),
+    ("leslie@example.org", "Leslie", AttendanceStatus.GOING),
+    ("nancy@example.org", "", AttendanceStatus.GOING),
+    ("butler@example.org", "Butler", AttendanceStatus.GOING),
+    ("tony@example.org", "Tony", AttendanceStatus.GOING),
+    ("radia@example.org", "Radia", AttendanceStatus.WAITING),
+    ("ken@example.org", "", AttendanceStatus.WAITING),
+    ("frances@example.org", "Frances", AttendanceStatus.WAITING),
+]
+
 # Open suggestions: the paper, why (Markdown), and how many members voted (the suggester first).
 SUGGESTIONS = [
     (
@@ -260,6 +277,7 @@ def load(*, author) -> str:
         Subscription.objects.create(
             series=series, email=email, status=SubscriptionStatus.CONFIRMED, confirmed_at=now
         )
+    _load_rsvps(series, now=now)
     _announce_then_move(series, now=now)
     _load_suggestions(series, papers, now=now)
     past = sum(1 for data in SESSIONS if data["slot"] < 0)
@@ -267,9 +285,37 @@ def load(*, author) -> str:
         f"the {series.name}: {past} past sessions (one cancelled), "
         f"{len(SESSIONS) - past} upcoming, {len(papers)} papers, "
         f"{len(DEMO_SUBSCRIBERS)} confirmed subscribers; the next session was announced, "
+        f"has {DEMO_PLACES} places, all taken, and a waitlist of three, "
         "then moved to another room (its change notice is due on the organizer's desk); "
         f"{len(SUGGESTIONS)} open suggestions and an offer to present"
     )
+
+
+def _load_rsvps(series: Series, *, now) -> None:
+    """The next session is full and has a waitlist; the RSVPs came over the last days."""
+    session = (
+        Session.objects.filter(series=series, starts_at__gt=now)
+        .not_cancelled()
+        .order_by("starts_at")
+        .first()
+    )
+    if session is None:
+        return
+    session.capacity = DEMO_PLACES
+    session.save(update_fields=["capacity", "updated_at"])
+    for hours_ago, (email, name, status) in zip(
+        range(len(DEMO_RSVPS) * 5, 0, -5), DEMO_RSVPS, strict=True
+    ):
+        answered = now - timedelta(hours=hours_ago)
+        Attendance.objects.create(
+            session=session,
+            email=email,
+            name=name,
+            status=status,
+            queued_at=answered,
+            confirmed_at=answered,
+            cancelled_at=now - timedelta(hours=1) if status == AttendanceStatus.CANCELLED else None,
+        )
 
 
 def _announce_then_move(series: Series, *, now) -> None:

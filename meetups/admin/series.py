@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from meetups.admin.forms import ScheduleSessionsForm, SeriesAdminForm
 from meetups.admin.pages import intermediate_page
 from meetups.models import Series, Subscription
-from meetups.services import next_cadence_dates, session_schedule_next
+from meetups.services import attendance_fill_places, next_cadence_dates, session_schedule_next
 from meetups.zones import combine, zone_label
 from portal.admin import MarkdownAdminMixin
 
@@ -44,6 +44,13 @@ class SeriesAdmin(MarkdownAdminMixin, admin.ModelAdmin):
         ("Suggestions", {"fields": ["suggestions_need_approval"]}),
         ("RSVPs", {"fields": ["default_capacity"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "default_capacity" in form.changed_data:
+            # Sessions that take the series' number of places may have new ones to give.
+            for session in obj.sessions.upcoming().filter(capacity__isnull=True):
+                attendance_fill_places(session=session)
 
     def get_queryset(self, request):
         # A subquery, not a join: joining subscriptions would multiply the session count.

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import ngettext
 
+from meetups.admin.attendance import attendees_page, rsvp_summary
 from meetups.admin.forms import AnnounceForm, CancelSessionsForm, SessionAdminForm
 from meetups.admin.notices import desk_page, notify_page, offer_notice
 from meetups.admin.pages import (
@@ -27,6 +28,7 @@ from meetups.services import (
     announcement_create,
     announcement_preview,
     announcement_send_test,
+    attendance_fill_places,
     next_cadence_dates,
     session_duplicate_as_next,
 )
@@ -83,7 +85,7 @@ class SessionAdmin(PublishableAdmin):
         "reinstate_sessions",
         "duplicate_as_next",
     ]
-    readonly_fields = ["sequence", "calendar_links"]
+    readonly_fields = ["sequence", "calendar_links", "rsvps"]
     fieldsets = [
         (None, {"fields": ["series", "number", "title", ("starts_at", "ends_at")]}),
         ("What we read", {"fields": ["description", "tags"]}),
@@ -96,7 +98,7 @@ class SessionAdmin(PublishableAdmin):
             },
         ),
         ("Status", {"fields": ["status", "cancellation_reason", "published_at"]}),
-        ("RSVPs", {"fields": ["capacity", "rsvps_closed"]}),
+        ("RSVPs", {"fields": ["capacity", "rsvps_closed", "rsvps"]}),
         ("Calendar", {"fields": ["sequence", "calendar_links"]}),
     ]
 
@@ -125,6 +127,11 @@ class SessionAdmin(PublishableAdmin):
                 "<path:object_id>/notify/",
                 self.admin_site.admin_view(self.notify_view),
                 name="meetups_session_notify",
+            ),
+            path(
+                "<path:object_id>/attendees/",
+                self.admin_site.admin_view(self.attendees_view),
+                name="meetups_session_attendees",
             ),
             path(
                 "desk/",
@@ -251,6 +258,22 @@ class SessionAdmin(PublishableAdmin):
         super().save_model(request, obj, form, change)
         if change:
             offer_notice(self, request, [obj])
+            if {"capacity", "rsvps_closed"} & set(form.changed_data):
+                # More places, or RSVPs open again: the first waiting get what is free.
+                attendance_fill_places(session=obj)
+
+    @admin.display(description="Answers")
+    def rsvps(self, obj):
+        return rsvp_summary(obj)
+
+    def attendees_view(self, request, object_id):
+        """Who is going, who waits (in queue order), who has not confirmed, who cancelled; CSV."""
+        session = self.get_object(request, object_id)
+        if session is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, session):
+            raise PermissionDenied
+        return attendees_page(self, request, session)
 
     def _session_to_mail_about(self, request, object_id):
         """The session an organizer may email about, or None if there is no such session."""

@@ -12,7 +12,7 @@ from meetups.calendars import attendee_partstat
 from meetups.mailing import tokens
 from meetups.mailing.content import EmailContent, calendar_filename
 from meetups.mailing.layout import render_email
-from meetups.mailing.mime import ClubEmail, calendar_attachment
+from meetups.mailing.mime import ClubEmail, calendar_attachment, personal_message
 from meetups.models import Attendance
 from portal.links import absolute_url
 
@@ -57,14 +57,7 @@ def rsvp_content(attendance: Attendance, kind: RsvpEmail) -> EmailContent:
 
 def rsvp_message(attendance: Attendance, kind: RsvpEmail) -> ClubEmail:
     """The `kind` email of `attendance`, ready to send, with the session's invitation."""
-    content = rsvp_content(attendance, kind)
-    message = ClubEmail(
-        subject=content.subject,
-        body=content.text,
-        to=[attendance.email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(content.html, "text/html")
+    message = personal_message(rsvp_content(attendance, kind), to=attendance.email)
     message.attach(
         calendar_attachment(
             attendance.session,
