@@ -106,10 +106,10 @@ def suggestion_request(
     if draft.problem:
         return SuggestAnswer(problem=draft.problem)
     if draft.existing is None and not draft.citation.title:
+        # Offline, or no service knew it: a bare DOI or link says no title.
         return SuggestAnswer(
-            problem="We could not find out which paper this is"
-            + (f" ({draft.lookup_message})" if draft.lookup_message else "")
-            + ". Paste the full reference, with its title, instead."
+            problem="We could not find out which paper this is. "
+            "Paste the full reference, with its title, instead."
         )
     if draft.existing is not None:
         reading = _reading_in_series(series=series, paper=draft.existing)

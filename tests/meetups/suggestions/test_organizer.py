@@ -195,3 +195,13 @@ def test_accepting_badly_says_why_and_changes_nothing(
     assert Session.objects.count() == (2 if problem == "unpublished" else 1)
     assert Suggestion.objects.filter(status=SuggestionStatus.ACCEPTED).count() == 0
     assert mail.outbox == []
+
+
+def test_a_suggestions_admin_page_shows_its_votes_and_changes_nothing_by_itself(
+    staff_client, make_suggestion
+):
+    suggestion = make_suggestion(email="ada@example.org", votes=1, why="Read *this*")
+    html = staff_client.get(f"{URL}{suggestion.pk}/change/").content.decode()
+    assert suggestion.paper.title in html
+    assert "ada@example.org" in html and "voter0@example.org" in html  # the organizer's eyes only
+    assert 'name="status"' not in html  # states change through the actions
