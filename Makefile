@@ -138,6 +138,30 @@ test-browser: export SECRET_KEY ?= test-only-secret-key-never-used-in-production
 test-browser: install $(AXE)
 	$(PY) -m pytest -m browser
 
+# Lighthouse's four scores for home, a post, a talk and a session, served by gunicorn
+# in production settings (DEBUG off, compressed static files) on a throwaway database.
+# Lighthouse (npm, versions in tools/lighthouse/package-lock.json) runs the system's
+# Chromium, or CHROME_PATH.
+LIGHTHOUSE := .cache/lighthouse/node_modules/.bin/lighthouse
+.PHONY: lighthouse
+lighthouse: export SECRET_KEY ?= bench-only-secret-key-never-used-in-production
+lighthouse: install $(LIGHTHOUSE)
+	$(MANAGE) lighthouse --lighthouse $(LIGHTHOUSE)
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	mkdir -p .cache/lighthouse
+	cp tools/lighthouse/package.json tools/lighthouse/package-lock.json .cache/lighthouse/
+	npm ci --no-audit --no-fund --prefix .cache/lighthouse
+	@touch $@
+
+# README screenshots (home, post, talk, series, session, admin; desktop and mobile,
+# light and dark) from the browser tests, into docs/screenshots/.
+.PHONY: screenshots
+screenshots: export SECRET_KEY ?= test-only-secret-key-never-used-in-production
+screenshots: export SCREENSHOTS_DIR = $(CURDIR)/docs/screenshots
+screenshots: install
+	@mkdir -p $(SCREENSHOTS_DIR)
+	$(PY) -m pytest -q -p no:cacheprovider tests/browser/test_layout.py -k screenshot
+
 # Re-resolve every transitive version from the groups in pyproject.toml.
 lock:
 	rm -rf .venv-lock && python3 -m venv .venv-lock
