@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from blog.models import Post
@@ -248,10 +249,26 @@ def test_the_organizer_schedules_sessions_and_announces_one(organizer, site, wor
             ),
         ),
         "announcement",
-        "subscription",
+        pytest.param(
+            "subscription",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the subscription list is wider than 1366 px once someone unsubscribed",
+            ),
+        ),
     ],
 )
 def test_the_organizer_sees_every_column_of_the_mailing_lists(organizer, site, model):
+    # Every kind of row, whichever tests ran before: one who left, as well as those who stay.
+    Subscription.objects.update_or_create(
+        series=Series.objects.first(),
+        email="left@example.org",
+        defaults={
+            "status": SubscriptionStatus.UNSUBSCRIBED,
+            "confirmed_at": timezone.now(),
+            "unsubscribed_at": timezone.now(),
+        },
+    )
     organizer.goto(site(f"/admin/meetups/{model}/"))
     table = organizer.locator("#result_list")
     expect(table.locator("tbody tr").first).to_be_visible()
