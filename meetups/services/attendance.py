@@ -222,6 +222,22 @@ def _fill_places(session: Session, *, now: datetime) -> list[Attendance]:
     return promoted
 
 
+def _locked_attendance(token: str) -> Attendance | None:
+    """
+    The RSVP of `token` with its session, both rows locked until the transaction
+    ends (the session's first, as every writer of its places takes them); None if
+    there is no such RSVP.
+    """
+    session_id = Attendance.objects.filter(token=token).values_list("session_id", flat=True).first()
+    if session_id is None:
+        return None
+    session = _locked_session(session_id)
+    attendance = Attendance.objects.select_for_update().filter(token=token).first()
+    if attendance is not None:
+        attendance.session = session
+    return attendance
+
+
 def _already(attendance: Attendance) -> RsvpAnswer | None:
     if attendance.is_going:
         return RsvpAnswer.ALREADY_GOING
@@ -235,13 +251,11 @@ def attendance_confirm(
 ) -> tuple[RsvpAnswer, Attendance | None]:
     """Confirm the pending RSVP of `token` (from its verified link): a place or the waitlist."""
     now = now or timezone.now()
-    session_id = Attendance.objects.filter(token=token).values_list("session_id", flat=True).first()
-    if session_id is None:
-        return RsvpAnswer.UNKNOWN, None
     with transaction.atomic():
-        session = _locked_session(session_id)
-        attendance = Attendance.objects.select_for_update().get(token=token)
-        attendance.session = session
+        attendance = _locked_attendance(token)
+        if attendance is None:
+            return RsvpAnswer.UNKNOWN, None
+        session = attendance.session
         if already := _already(attendance):
             return already, attendance
         if attendance.is_cancelled:
@@ -286,13 +300,11 @@ def attendance_cancel(
     started, nothing can be cancelled any more.
     """
     now = now or timezone.now()
-    session_id = Attendance.objects.filter(token=token).values_list("session_id", flat=True).first()
-    if session_id is None:
-        return RsvpAnswer.UNKNOWN, None
     with transaction.atomic():
-        session = _locked_session(session_id)
-        attendance = Attendance.objects.select_for_update().get(token=token)
-        attendance.session = session
+        attendance = _locked_attendance(token)
+        if attendance is None:
+            return RsvpAnswer.UNKNOWN, None
+        session = attendance.session
         if attendance.is_cancelled:
             return RsvpAnswer.ALREADY_CANCELLED, attendance
         if session.rsvp_closed_reason(now=now) == "started":
