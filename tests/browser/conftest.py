@@ -8,7 +8,7 @@ Without a Chromium on the machine every test here is skipped, with the reason.
 
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -45,10 +45,16 @@ class Site:
     var_dir: Path
     mail_dir: Path
     organizer_password: str
-    extra: dict = field(default_factory=dict)
 
     def __call__(self, path: str) -> str:
         return self.url + path
+
+    def log_in(self, page) -> None:
+        """Log `page`'s browser in to the admin as the organizer."""
+        page.goto(self("/admin/login/"))
+        page.get_by_label("Username").fill("organizer")
+        page.get_by_label("Password").fill(self.organizer_password)
+        page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture(scope="module")

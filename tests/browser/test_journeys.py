@@ -149,10 +149,7 @@ def test_an_attendee_subscribes_confirms_from_the_email_and_unsubscribes(chromiu
 def organizer(chromium, site):
     context = chromium.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
-    page.goto(site("/admin/login/"))
-    page.get_by_label("Username").fill("organizer")
-    page.get_by_label("Password").fill(site.organizer_password)
-    page.get_by_role("button", name="Log in").click()
+    site.log_in(page)
     expect(page).to_have_url(site("/admin/"))
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     yield page

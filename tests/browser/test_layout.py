@@ -32,7 +32,11 @@ def _paths() -> dict:
     talk = next(talk for talk in Talk.objects.published() if talk.recording_embed)
     return {
         "home": "/",
-        "post": Post.objects.published().order_by("-published_at").first().get_absolute_url(),
+        # A post with highlighted code, the blog's most telling page.
+        "post": (
+            Post.objects.published().filter(body__contains="```").first()
+            or Post.objects.published().first()
+        ).get_absolute_url(),
         "talk": talk.get_absolute_url(),
         "series": session.series.get_absolute_url(),
         "session": session.get_absolute_url(),
@@ -90,10 +94,7 @@ def test_screenshot_of_a_page_that_fits_the_screen(
 def test_screenshot_of_the_organizer_writing_a_post_with_the_preview(chromium, site, shots_dir):
     context = chromium.new_context(viewport=VIEWPORTS["desktop"])
     page = context.new_page()
-    page.goto(site("/admin/login/"))
-    page.get_by_label("Username").fill("organizer")
-    page.get_by_label("Password").fill(site.organizer_password)
-    page.get_by_role("button", name="Log in").click()
+    site.log_in(page)
     post = Post.objects.published().order_by("-published_at").first()
     page.goto(site(f"/admin/blog/post/{post.pk}/change/"))
     body = page.locator("textarea[name=body]")
