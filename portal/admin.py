@@ -1,13 +1,22 @@
 """Admin building blocks every app shares."""
 
+from django import forms
 from django.contrib import admin, messages
-from django.utils import timezone
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.translation import ngettext
 from markdownx.widgets import AdminMarkdownxWidget
 from taggit.forms import TagWidget
 from taggit.managers import TaggableManager
 
-from portal.models import PublicationStatus, Redirect
+from portal.models import Profile, ProfileLink, PublicationStatus, Redirect
+from portal.uploads import reencode_image
+
+# The profile photo's longer side in pixels: the home page shows it at most 96 px
+# wide, and screens with three device pixels per CSS pixel want about that.
+PROFILE_PHOTO_SIDE = 320
 
 
 class PublicationStatusFilter(admin.SimpleListFilter):
@@ -54,6 +63,20 @@ class TagAutocompleteWidget(TagWidget):
     class Media:
         css = {"all": ["portal/admin-tags.css"]}
         js = ["portal/admin-tags.js"]
+
+
+class CompactListMixin:
+    """A changelist that fits a laptop's screen: long texts wrap, dates read as the site's."""
+
+    class Media:
+        css = {"all": ["portal/admin-lists.css"]}
+
+
+def short_datetime(value) -> str:
+    """“1 December 2026, 16:18” in the site's zone, as the site writes dates; "—" for none."""
+    if value is None:
+        return "—"
+    return dateformat.format(timezone.localtime(value), "j F Y, H:i")
 
 
 class MarkdownAdminMixin:
@@ -116,3 +139,40 @@ class PublishableAdmin(MarkdownAdminMixin, admin.ModelAdmin):
 class RedirectAdmin(admin.ModelAdmin):
     list_display = ["old_path", "new_path", "created_at"]
     search_fields = ["old_path", "new_path"]
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["name", "photo", "photo_description", "bio", "email"]
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):
+            # Judged by its content and re-encoded, as every image upload is; it shows
+            # small on the home page, so nobody downloads it at full size.
+            return reencode_image(photo, max_side=PROFILE_PHOTO_SIDE)
+        return photo
+
+
+class ProfileLinkInline(admin.TabularInline):
+    model = ProfileLink
+    fields = ["label", "url", "position"]
+    extra = 1
+
+
+@admin.register(Profile)
+class ProfileAdmin(MarkdownAdminMixin, admin.ModelAdmin):
+    """One profile: the list leads straight to it, and a second cannot be added."""
+
+    form = ProfileForm
+    inlines = [ProfileLinkInline]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not Profile.objects.exists()
+
+    def changelist_view(self, request, extra_context=None):
+        profile = Profile.objects.first()
+        if profile is None:
+            return HttpResponseRedirect(reverse("admin:portal_profile_add"))
+        return HttpResponseRedirect(reverse("admin:portal_profile_change", args=[profile.pk]))

@@ -30,3 +30,51 @@ def register(*, has_content: Callable[[], bool], load: Callable[..., str]) -> De
 def demos() -> list[Demo]:
     """Every app's demo content, in the order of INSTALLED_APPS."""
     return list(_demos)
+
+
+# --- the portal's own: who runs the site -------------------------------------------------
+
+
+def _has_profile() -> bool:
+    from portal.models import Profile
+
+    return Profile.objects.exists()
+
+
+def _avatar(initials: str):
+    """A round picture with the initials, standing in for the organizer's photo."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (320, 320), "#0b5cad")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=140)
+    draw.text((160, 160), initials, fill="#ffffff", font=font, anchor="mm")
+    output = io.BytesIO()
+    image.save(output, "PNG")
+    return ContentFile(output.getvalue(), name="demo-avatar.png")
+
+
+def load_profile(*, author) -> str:
+    from django.conf import settings
+
+    from portal.models import Profile
+
+    name = settings.SITE_AUTHOR
+    profile = Profile(
+        name=name,
+        bio="I build **distributed systems**, speak about them at conferences and run a "
+        "paper club where we read one classic and one new paper every other Tuesday.",
+        email=author.email or "",
+        photo_description=f"The initials of {name}",
+    )
+    profile.photo.save("avatar.png", _avatar("".join(word[0] for word in name.split()[:2])))
+    profile.save()
+    profile.links.create(label="Mastodon", url="https://mastodon.social/@example", position=1)
+    profile.links.create(label="GitHub", url="https://github.com/example", position=2)
+    return "a profile on the home page (photo, bio, two links)"
+
+
+register(has_content=_has_profile, load=load_profile)

@@ -136,7 +136,19 @@ def render_markdown(text: str) -> str:
         extension_configs=MARKDOWN_EXTENSION_CONFIGS,
         output_format="html",
     )
-    return _below_the_page_title(sanitize_html(converter.convert(text or "")))
+    return _focusable_code(_below_the_page_title(sanitize_html(converter.convert(text or ""))))
+
+
+_PRE = re.compile(r"<pre(?=[\s>])")
+
+
+def _focusable_code(fragment: str) -> str:
+    """
+    A code block wider than the page scrolls sideways: it takes the keyboard's
+    focus (tabindex="0"), so that those who do not use a mouse can scroll it too.
+    Added after sanitizing, which lets no author set a tabindex.
+    """
+    return _PRE.sub('<pre tabindex="0"', fragment)
 
 
 def _below_the_page_title(fragment: str) -> str:

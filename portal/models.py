@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
+from portal.fields import WebURLField, web_url_constraint
 from portal.markdown import render_markdown
 
 
@@ -218,6 +219,77 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
+
+    def get_absolute_url(self):
+        return self.url
+
+
+class Profile(RenderedMarkdownMixin, models.Model):
+    """
+    Who runs the site, for the block at the top of the home page: one row, which
+    the organizer edits in the admin. Without it the home page shows SITE_AUTHOR.
+    """
+
+    name = models.CharField(max_length=200, help_text="Your name, as visitors should read it.")
+    photo = models.ImageField(
+        upload_to="profile/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text="A JPEG, PNG or WebP picture, shown small and round; larger ones are scaled "
+        "down to 320 pixels.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_description = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the photo shows, for those who cannot see it (e.g. “Ada at a "
+        "whiteboard”). Empty: “Photo of <name>”.",
+    )
+    bio = models.TextField(
+        blank=True,
+        help_text="A few lines about you, in Markdown: what you work on and write about.",
+    )
+    bio_html = models.TextField(editable=False, default="")
+    email = models.EmailField(
+        blank=True, help_text="Shown as “Contact” on the home page and in the footer's link to it."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    markdown_fields = {"bio": "bio_html"}
+
+    class Meta:
+        verbose_name = "profile"
+        verbose_name_plural = "profile"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return "/#about"
+
+    @property
+    def photo_alt(self) -> str:
+        return self.photo_description or f"Photo of {self.name}"
+
+
+class ProfileLink(models.Model):
+    """One of the organizer's profiles elsewhere (Mastodon, GitHub, …), linked with rel="me"."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(max_length=60, help_text="What the link reads, e.g. “Mastodon”.")
+    url = WebURLField(
+        "address", help_text="Your profile page there, e.g. https://mastodon.social/@ada."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [web_url_constraint("url", prefix="profilelink")]
+
+    def __str__(self):
+        return self.label
 
     def get_absolute_url(self):
         return self.url

@@ -86,11 +86,12 @@ NOT_AN_IMAGE = (
 )
 
 
-def reencode_image(upload) -> ContentFile:
+def reencode_image(upload, *, max_side: int = MAX_SIDE) -> ContentFile:
     """
-    The picture in `upload`, decoded and encoded again in its own format, as a
-    file named `<random>.<extension of that format>`. Raises ValidationError when
-    the upload is not a picture in one of IMAGE_FORMATS, or too large to decode.
+    The picture in `upload`, decoded and encoded again in its own format (at most
+    `max_side` pixels on its longer side), as a file named `<random>.<extension of
+    that format>`. Raises ValidationError when the upload is not a picture in one
+    of IMAGE_FORMATS, or too large to decode.
     """
     upload.seek(0)
     try:
@@ -109,7 +110,7 @@ def reencode_image(upload) -> ContentFile:
                         "megapixels": MAX_PIXELS // 1_000_000,
                     },
                 )
-            content = _encode(image, image.format, image_format)
+            content = _encode(image, image.format, image_format, max_side=max_side)
     except forms.ValidationError:
         raise
     # Pillow's decoders tell a damaged or disguised file by many kinds of exception
@@ -119,9 +120,11 @@ def reencode_image(upload) -> ContentFile:
     return ContentFile(content, name=f"{uuid.uuid4().hex}.{image_format.extension}")
 
 
-def _encode(image: Image.Image, format_name: str, image_format: ImageFormat) -> bytes:
+def _encode(
+    image: Image.Image, format_name: str, image_format: ImageFormat, *, max_side: int
+) -> bytes:
     if getattr(image, "n_frames", 1) > 1:
-        frames = [_clean(frame.copy()) for frame in ImageSequence.Iterator(image)]
+        frames = [_clean(frame.copy(), max_side) for frame in ImageSequence.Iterator(image)]
         options = {
             "save_all": True,
             "append_images": frames[1:],
@@ -130,20 +133,20 @@ def _encode(image: Image.Image, format_name: str, image_format: ImageFormat) -> 
         }
     else:
         # A photo's EXIF says which way is up; applied here, as it is about to go.
-        frames = [_clean(ImageOps.exif_transpose(image))]
+        frames = [_clean(ImageOps.exif_transpose(image), max_side)]
         options = {}
     output = io.BytesIO()
     frames[0].save(output, format_name, **image_format.save_options, **options)
     return output.getvalue()
 
 
-def _clean(frame: Image.Image) -> Image.Image:
-    """`frame` scaled down to MAX_SIDE and stripped of every metadata not in KEPT_INFO."""
+def _clean(frame: Image.Image, max_side: int) -> Image.Image:
+    """`frame` scaled down to `max_side` and stripped of every metadata not in KEPT_INFO."""
     frame.load()
     frame.info = {key: value for key, value in frame.info.items() if key in KEPT_INFO}
-    if max(frame.size) > MAX_SIDE:
+    if max(frame.size) > max_side:
         kept = frame.info
-        frame = ImageOps.contain(frame, (MAX_SIDE, MAX_SIDE))
+        frame = ImageOps.contain(frame, (max_side, max_side))
         frame.info = kept
     return frame
 

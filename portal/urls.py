@@ -24,6 +24,7 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon_ico, name="favicon_ico"),
     path("admin-tools/markdown/preview/", views.markdown_preview, name="markdown_preview"),
     path("admin-tools/markdown/upload/", uploads.markdown_image_upload, name="markdown_upload"),
     path("admin-tools/tags/", views.tag_suggestions, name="tag_suggestions"),

@@ -1,3 +1,5 @@
+import functools
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -20,6 +22,7 @@ from portal import search, timeline
 from portal.forms import SearchForm, TagSuggestionForm
 from portal.links import absolute_url
 from portal.markdown import render_markdown
+from portal.models import Profile
 from portal.pagination import paginate
 
 HOME_UPCOMING = 3
@@ -29,6 +32,7 @@ TIMELINE_ENTRY = "portal/partials.html#timeline-entry"
 @require_safe
 def home(request):
     page = paginate(request, timeline.RenderedTimeline(template=TIMELINE_ENTRY))
+    profile = Profile.objects.prefetch_related("links").first()
     return render(
         request,
         "portal/home.html",
@@ -37,18 +41,31 @@ def home(request):
             "upcoming_html": timeline.render_upcoming(
                 limit=HOME_UPCOMING, template="portal/home.html#coming-up"
             ),
-            "site_json_ld": _site_json_ld(),
+            "site_json_ld": _site_json_ld(profile),
+            "profile": profile,
         },
     )
 
 
-def _site_json_ld() -> dict:
+def _person(profile: Profile | None, home: str) -> dict:
+    person = {"@type": "Person", "@id": f"{home}#author", "name": settings.SITE_AUTHOR, "url": home}
+    if profile is not None:
+        person["name"] = profile.name
+        links = [link.url for link in profile.links.all()]
+        if links:
+            person["sameAs"] = links
+        if profile.photo:
+            person["image"] = absolute_url(profile.photo.url)
+    return person
+
+
+def _site_json_ld(profile: Profile | None) -> dict:
     """schema.org for search engines: the person behind the site, and its search."""
     home = absolute_url("/")
     return {
         "@context": "https://schema.org",
         "@graph": [
-            {"@type": "Person", "@id": f"{home}#author", "name": settings.SITE_AUTHOR, "url": home},
+            _person(profile, home),
             {
                 "@type": "WebSite",
                 "@id": f"{home}#website",
@@ -143,6 +160,25 @@ def robots_txt(request):
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /admin-tools/"]
     lines.append(f"Sitemap: {absolute_url(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "portal" / "favicon.ico"
+
+
+@functools.cache
+def _favicon() -> bytes:
+    return FAVICON.read_bytes()
+
+
+@require_safe
+def favicon_ico(request):
+    """
+    /favicon.ico, which browsers, feed readers and link previews ask for whatever
+    the page's <link rel="icon"> says: the site's icon, kept for a week.
+    """
+    response = HttpResponse(_favicon(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
 
 
 @staff_member_required

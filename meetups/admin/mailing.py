@@ -7,11 +7,13 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from meetups.enums import DeliveryStatus
 from meetups.models import Announcement, Delivery, Subscription
 from meetups.services import announcement_resume
+from portal.admin import CompactListMixin, short_datetime
 
 
 def _csv_cell(value) -> str:
@@ -23,8 +25,8 @@ def _csv_cell(value) -> str:
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["email", "series", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+class SubscriptionAdmin(CompactListMixin, admin.ModelAdmin):
+    list_display = ["email", "series", "status", "since"]
     list_filter = ["status", "series"]
     list_select_related = ["series"]
     search_fields = ["email"]
@@ -44,6 +46,14 @@ class SubscriptionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Addresses come in through the double opt-in form only.
         return False
+
+    @admin.display(description="since", ordering="updated_at")
+    def since(self, subscription):
+        """When the address reached its state: confirmed, left, or asked."""
+        moment = (
+            subscription.unsubscribed_at or subscription.confirmed_at or subscription.created_at
+        )
+        return short_datetime(moment)
 
     @admin.action(description="Export selected subscribers as CSV")
     def export_csv(self, request, queryset):
@@ -70,18 +80,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
-    list_display = [
-        "subject",
-        "session",
-        "kind",
-        "status",
-        "created_at",
-        "created_by",
-        "sent",
-        "failed",
-        "pending",
-    ]
+class AnnouncementAdmin(CompactListMixin, admin.ModelAdmin):
+    list_display = ["subject", "kind", "status", "created", "sent", "failed", "pending"]
     list_filter = ["kind", "status", "session__series"]
     list_select_related = ["session__series", "created_by"]
     search_fields = ["subject"]
@@ -108,6 +108,11 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="created", ordering="created_at")
+    def created(self, announcement):
+        by = f" by {announcement.created_by}" if announcement.created_by else ""
+        return f"{short_datetime(announcement.created_at)}{by}"
 
     @admin.display(description="sent", ordering="sent_count")
     def sent(self, announcement):
@@ -159,8 +164,15 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "announcement", "status", "attempts", "last_error", "sent_at"]
+class DeliveryAdmin(CompactListMixin, admin.ModelAdmin):
+    list_display = [
+        "recipient",
+        "announcement_subject",
+        "status",
+        "attempts",
+        "last_error",
+        "sent",
+    ]
     list_filter = ["status", "announcement__kind", "announcement"]
     list_select_related = ["announcement"]
     search_fields = ["email"]
@@ -175,6 +187,14 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description="recipient", ordering="email")
     def recipient(self, delivery):
         return delivery.email
+
+    @admin.display(description="announcement", ordering="announcement__subject")
+    def announcement_subject(self, delivery):
+        return Truncator(delivery.announcement.subject).chars(60)
+
+    @admin.display(description="sent", ordering="sent_at")
+    def sent(self, delivery):
+        return short_datetime(delivery.sent_at)
 
     def has_add_permission(self, request):
         return False

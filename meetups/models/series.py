@@ -15,6 +15,11 @@ from portal.markdown import excerpt_from_html
 from portal.models import PublicPathsMixin, RenderedMarkdownMixin, redirects_record_moves
 
 
+def address_lines(address: str) -> list[str]:
+    """An address as written, one line each: ["Example Street 1", "10999 Berlin"]."""
+    return [" ".join(line.split()) for line in address.splitlines() if line.strip()]
+
+
 class SeriesQuerySet(models.QuerySet):
     def with_next_session(self):
         """Each series with `next_sessions`: its next published, not cancelled session (or none)."""
@@ -145,6 +150,10 @@ class Series(PublicPathsMixin, RenderedMarkdownMixin, models.Model):
     @property
     def excerpt(self) -> str:
         return excerpt_from_html(self.description_html)
+
+    @property
+    def venue_address_lines(self) -> list[str]:
+        return address_lines(self.venue_address)
 
     @property
     def cadence_text(self) -> str:

@@ -17,7 +17,7 @@ from taggit.managers import TaggableManager
 
 from meetups.enums import SessionStatus
 from meetups.models.paper import Paper, ReadingListEntry
-from meetups.models.series import Series
+from meetups.models.series import Series, address_lines
 from meetups.zones import zone_label
 from portal.fields import WebURLField, web_url_constraint
 from portal.links import absolute_url
@@ -265,9 +265,7 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
     @property
     def place_address_lines(self) -> list[str]:
         """The address as written, one line each: ["Example Street 1", "10999 Berlin"]."""
-        return [
-            " ".join(line.split()) for line in self.place_venue_address.splitlines() if line.strip()
-        ]
+        return address_lines(self.place_venue_address)
 
     @property
     def venue_text(self) -> str:

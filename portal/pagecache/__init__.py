@@ -38,11 +38,17 @@ def next_new_year(now: datetime) -> datetime:
     return timezone.make_aware(datetime(local.year + 1, 1, 1))
 
 
-# The portal's own pages and the parts of every page: tags, redirects, the footer.
+# The portal's own pages and the parts of every page: tags, redirects, the profile, the footer.
 register(
     PageChanges(
         name="portal",
-        models=("taggit.Tag", "taggit.TaggedItem", "portal.Redirect"),
+        models=(
+            "taggit.Tag",
+            "taggit.TaggedItem",
+            "portal.Redirect",
+            "portal.Profile",
+            "portal.ProfileLink",
+        ),
         next_change=next_new_year,
     )
 )

@@ -56,7 +56,7 @@ def test_rerender_markdown_updates_stored_html_only_where_it_differs(make_post, 
     updated_at = Post.objects.get(pk=stale.pk).updated_at
 
     call_command("rerender_markdown", "--dry-run")
-    assert "1 item(s) would change" in capsys.readouterr().out
+    assert "1 item would change" in capsys.readouterr().out
     assert Post.objects.get(pk=stale.pk).body_html == "<p>old renderer output</p>"
 
     call_command("rerender_markdown")

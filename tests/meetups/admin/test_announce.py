@@ -98,6 +98,30 @@ def test_send_to_all_creates_the_announcement_and_returns(
     assert "3 sent" in page and "0 failed" in page
 
 
+def _send_button(html: str) -> str:
+    return re.search(r'<input type="submit" name="send"[^>]*>', html).group(0)
+
+
+def test_once_announced_the_send_button_is_disabled_until_asked_again(
+    staff_client, session, make_subscription
+):
+    make_subscription("ada@example.org")
+    data = {"subject": "Come read with us", "request_key": uuid.uuid4(), "send": "1"}
+    staff_client.post(_announce_url(session), data)
+    assert len(mail.outbox) == 1
+
+    page = staff_client.get(_announce_url(session)).content.decode()
+    assert "disabled" in _send_button(page)
+    assert "Already announced" in page
+    # Ticking the box and updating the preview is what enables it again.
+    asked = staff_client.post(
+        _announce_url(session),
+        {"subject": "Again", "request_key": uuid.uuid4(), "preview": "1", "send_again": "on"},
+    ).content.decode()
+    assert "disabled" not in _send_button(asked)
+    assert len(mail.outbox) == 1
+
+
 @pytest.mark.parametrize("problem", ["unpublished", "nobody"])
 def test_announcing_needs_a_published_session_and_subscribers(
     staff_client, make_session, make_subscription, problem
