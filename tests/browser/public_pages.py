@@ -9,8 +9,8 @@ from django.conf import settings
 from tests.helpers.urls import demo_address, public_patterns
 
 # Addresses that answer something other than an HTML page: feeds, calendars, BibTeX,
-# the sitemap, robots.txt, the health checks, uploads.
-NOT_PAGES_SUFFIXES = (".rss", ".atom", ".ics", ".bib", ".xml", ".txt")
+# the sitemap, robots.txt, the icon, the health checks, uploads.
+NOT_PAGES_SUFFIXES = (".rss", ".atom", ".ics", ".bib", ".xml", ".txt", ".ico")
 NOT_PAGES_PREFIXES = ("healthz", settings.MEDIA_URL.strip("/"))
 
 EXTRA_PAGES = {"search_results": "/search/?q=raft", "not_found": "/no-such-page/"}

@@ -234,27 +234,7 @@ def test_the_organizer_schedules_sessions_and_announces_one(organizer, site, wor
     assert arrived == subscribers
 
 
-@pytest.mark.parametrize(
-    "model",
-    [
-        pytest.param(
-            "delivery",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the delivery list is wider than 1366 px: status, attempts, last "
-                "error and time are off-screen",
-            ),
-        ),
-        "announcement",
-        pytest.param(
-            "subscription",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the subscription list is wider than 1366 px once someone unsubscribed",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("model", ["delivery", "announcement", "subscription"])
 def test_the_organizer_sees_every_column_of_the_mailing_lists(organizer, site, model):
     # Every kind of row, whichever tests ran before: one who left, as well as those who stay.
     Subscription.objects.update_or_create(
