@@ -197,6 +197,17 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
         return f"{ordinal(self.number)} {self.series.name}"
 
     @property
+    def title_in_series(self) -> str:
+        """“20th: DHT security” (or “20th session”): on its series' own page, the name is known."""
+        if self.number is None:
+            return self.title or "New session"
+        return (
+            f"{ordinal(self.number)}: {self.title}"
+            if self.title
+            else f"{ordinal(self.number)} session"
+        )
+
+    @property
     def display_title(self) -> str:
         """“20th Distributed Systems Paper Club: DHT security”."""
         if self.title:

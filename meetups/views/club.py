@@ -12,7 +12,8 @@ from portal.links import absolute_url
 from portal.pagination import paginate
 
 # Past sessions are one line each: a page holds more of them than of full entries.
-PAST_PER_PAGE = 30
+# A page of one-line past sessions stays within a screen or two, whatever the history.
+PAST_PER_PAGE = 15
 
 
 def _webcal_url(path: str) -> str:

@@ -127,10 +127,6 @@ def long_series(site):
     return series
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the series page shows every past session with its whole reading list",
-)
 def test_a_series_with_120_past_sessions_stays_short(page, site, long_series):
     page.goto(site(long_series.get_absolute_url()))
     height = page.evaluate("() => document.documentElement.scrollHeight")
