@@ -10,8 +10,10 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import override_settings
 
@@ -119,12 +121,28 @@ def site(chromium, django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def pages(chromium):
-    """One page per color scheme at desktop size, reused by the tests of a module."""
+def pages(chromium, site):
+    """
+    One page per color scheme at desktop size, reused by the tests of a module.
+    Uploads (the profile photo, slides) come from the demo's media folder, as the
+    proxy in front of the app serves them in production.
+    """
+    media = site.var_dir / "media"
+
+    def serve_upload(route):
+        path = route.request.url.split(settings.MEDIA_URL, 1)[1].split("?", 1)[0]
+        file = (media / unquote(path)).resolve()
+        if file.is_file() and file.is_relative_to(media.resolve()):
+            route.fulfill(path=file)
+        else:
+            route.fulfill(status=404)
+
     contexts = {
         scheme: chromium.new_context(viewport=DESKTOP, color_scheme=scheme)
         for scheme in COLOR_SCHEMES
     }
+    for context in contexts.values():
+        context.route(f"{site.url}{settings.MEDIA_URL}**", serve_upload)
     opened = {scheme: context.new_page() for scheme, context in contexts.items()}
     yield opened
     for context in contexts.values():
