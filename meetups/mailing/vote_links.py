@@ -4,8 +4,8 @@ confirmation of an offer to present. As with the subscription links
 (`meetups.mailing.tokens`), whoever holds one got it by email at that address;
 each kind has its own salt.
 
-- vote: one address, one suggestion; opening it shows a button, pressing it
-  counts (or withdraws) the vote. Mailed to confirm a vote made on the page and
+- vote: one address (encrypted in the link, never readable), one suggestion;
+  opening it shows a button, pressing it counts (or withdraws) the vote. Mailed to confirm a vote made on the page and
   in announcements (one per suggestion shown); valid for 60 days, and only
   while the suggestion is open.
   Announcements render the link of each suggestion they show as a placeholder
@@ -16,10 +16,14 @@ each kind has its own salt.
   count at once for that address afterwards (see `meetups.views.votes`).
 """
 
+import base64
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
@@ -43,14 +47,35 @@ class VoteLink:
     notify: bool = False
 
 
+def _address_cipher() -> MultiFernet:
+    # A vote link is made before any row stands for its address (an announcement's
+    # links, a vote typed on the page), so the address rides in the link: encrypted,
+    # since signing alone leaves it readable in every log the URL passes through.
+    # The keys come from SECRET_KEY (and its fallbacks, so rotating it keeps links).
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return MultiFernet(
+        [
+            Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"{VOTE_SALT}:{key}".encode()).digest()))
+            for key in secrets
+        ]
+    )
+
+
 def vote_token(*, suggestion_id: int, email: str, notify: bool = False) -> str:
-    return signing.dumps({"g": suggestion_id, "e": email, "n": int(notify)}, salt=VOTE_SALT)
+    sealed = _address_cipher().encrypt(email.encode()).decode()
+    return signing.dumps({"g": suggestion_id, "a": sealed, "n": int(notify)}, salt=VOTE_SALT)
 
 
 def read_vote_token(token: str) -> VoteLink:
     data = read_signed(token, salt=VOTE_SALT, max_age=VOTE_MAX_AGE)
-    suggestion_id, email = data.get("g"), data.get("e")
-    if not isinstance(suggestion_id, int) or not isinstance(email, str) or not email:
+    suggestion_id, sealed = data.get("g"), data.get("a")
+    if not isinstance(suggestion_id, int) or not isinstance(sealed, str):
+        raise InvalidLink("unexpected payload")
+    try:
+        email = _address_cipher().decrypt(sealed.encode()).decode()
+    except (InvalidToken, UnicodeDecodeError) as error:
+        raise InvalidLink("unreadable address") from error
+    if not email:
         raise InvalidLink("unexpected payload")
     return VoteLink(suggestion_id=suggestion_id, email=email, notify=bool(data.get("n")))
 

@@ -1,9 +1,17 @@
 """Signed links as the club's emails carry them, for tests that start from a link."""
 
+import base64
+
 from django.core import signing
 
 from meetups.mailing import tokens
 from meetups.models import Subscription
+
+
+def readable_part(token: str) -> str:
+    """What anyone can read of a signed token: its payload, base64 without the signature."""
+    payload = token.split(":")[0].lstrip(".")
+    return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode(errors="replace")
 
 
 def manage_token_of(email: str) -> str:
