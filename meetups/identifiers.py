@@ -55,3 +55,13 @@ def voter_address(value: str) -> str:
     and “ada@x.org” vote once: a vote is an identity, not a mailbox to keep as typed.
     """
     return normalize_email(value).lower()
+
+
+# The random keys of RSVP and suggestion links (`secrets.token_urlsafe`): URL-safe
+# base64, never longer than their column.
+_LINK_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_link_key(value: str) -> bool:
+    """Whether `value` could be a link's random key (anything else is no key of ours)."""
+    return _LINK_KEY.fullmatch(value) is not None

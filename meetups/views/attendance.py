@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from meetups import services
 from meetups.forms import AttendanceForm
+from meetups.identifiers import is_link_key
 from meetups.mailing import tokens
 from meetups.models import Attendance, Session
 from meetups.queries import session_page_sessions
@@ -136,9 +137,9 @@ def attendance_from_announcement(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 def attendance_detail(request, token):
     """One RSVP: its state and a button to cancel it (a GET, as scanners make, cancels nothing)."""
-    attendance = (
-        Attendance.objects.select_related("session__series").filter(token=token[:64]).first()
-    )
+    if not is_link_key(token):
+        return _unknown_rsvp(request)
+    attendance = Attendance.objects.select_related("session__series").filter(token=token).first()
     if attendance is None:
         return _unknown_rsvp(request)
     if request.method == "POST":
