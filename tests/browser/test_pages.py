@@ -23,16 +23,6 @@ from tests.helpers.browser import (
 )
 from tests.helpers.urls import demo_values
 
-# Findings being fixed in the templates: each check flips to a failure once it passes,
-# and then leaves this list.
-KNOWN_AXE: dict[tuple[str, str, str], str] = {}
-KNOWN_NU: dict[str, str] = {}
-
-
-def _known(known: dict, *key):
-    reason = known.get(key if len(key) > 1 else key[0])
-    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-
 
 @pytest.fixture(scope="module")
 def paths(site):
@@ -60,13 +50,7 @@ def axe_pages(chromium, site):
 @pytest.mark.parametrize(
     ("name", "viewport", "scheme"),
     [
-        pytest.param(
-            name,
-            viewport,
-            scheme,
-            id=f"{name}-{viewport}-{scheme}",
-            marks=_known(KNOWN_AXE, name, viewport, scheme),
-        )
+        pytest.param(name, viewport, scheme, id=f"{name}-{viewport}-{scheme}")
         for name in PAGE_NAMES
         for viewport in VIEWPORTS
         for scheme in COLOR_SCHEMES
@@ -102,9 +86,7 @@ def nu_report(site, paths, tmp_path_factory):
     return {name: [e for e in errors if e.file == file.name] for name, file in files.items()}
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(name, marks=_known(KNOWN_NU, name)) for name in PAGE_NAMES]
-)
+@pytest.mark.parametrize("name", PAGE_NAMES)
 def test_valid_html(nu_report, paths, name):
     errors = nu_report[name]
     assert not errors, f"\n{paths[name]}:\n" + "\n".join(map(str, errors))
