@@ -245,6 +245,14 @@ def load(*, author) -> str:
 
     now = timezone.now()
     (next_day,) = next_cadence_dates(series, count=1, now=now)
+    # Loaded while a slot is under way, the last past session would still be running:
+    # the demo's sessions take the other week's Tuesdays instead, so every past session
+    # has ended and the next one is still open for RSVPs.
+    previous_start = combine(
+        next_day - timedelta(weeks=series.cadence_weeks), series.cadence_time, series.zone
+    )
+    if previous_start + series.duration > now:
+        next_day -= timedelta(weeks=1)
     for data in SESSIONS:
         day = next_day + timedelta(weeks=series.cadence_weeks * data["slot"])
         starts_at = combine(day, series.cadence_time, series.zone)
