@@ -1,6 +1,7 @@
 import functools
 import json
 import re
+import weakref
 from datetime import datetime
 
 from django import template
@@ -65,6 +66,57 @@ def _fixed_url(name: str, urlconf: str, prefix: str) -> str:
 setting_changed.connect(
     lambda **kwargs: _fixed_url.cache_clear(), weak=False, dispatch_uid="portal.fixed_url"
 )
+
+
+# --- the site's chrome --------------------------------------------------------------------
+
+# Cleared when settings change (tests override them): the chrome shows settings too.
+_once_per_nodes: "weakref.WeakSet[OncePerNode]" = weakref.WeakSet()
+
+
+@register.tag
+def once_per(parser, token):
+    """
+    {% once_per a b %}…{% endonce_per %}: the enclosed markup, rendered once for each
+    distinct value of its arguments in this process and copied after that. For the
+    header, footer and style sheet links that every page repeats: what is inside may
+    depend only on the arguments and on settings, and may set no variable or block
+    that the rest of the page reads, since a copy renders nothing.
+    """
+    keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endonce_per",))
+    parser.delete_first_token()
+    return OncePerNode(nodelist, keys)
+
+
+class OncePerNode(template.Node):
+    child_nodelists = ("nodelist",)
+    # A bound on what a process keeps, should an argument take many values.
+    MAX_COPIES = 64
+
+    def __init__(self, nodelist, keys):
+        self.nodelist = nodelist
+        self.keys = keys
+        self.copies: dict[tuple, SafeString] = {}
+        _once_per_nodes.add(self)
+
+    def render(self, context):
+        key = tuple(expression.resolve(context) for expression in self.keys)
+        html = self.copies.get(key)
+        if html is None:
+            html = mark_safe(self.nodelist.render(context))
+            if len(self.copies) >= self.MAX_COPIES:
+                self.copies.clear()
+            self.copies[key] = html
+        return html
+
+
+def _forget_copies(**kwargs):
+    for node in list(_once_per_nodes):
+        node.copies.clear()
+
+
+setting_changed.connect(_forget_copies, weak=False, dispatch_uid="portal.once_per")
 
 
 # --- link previews ----------------------------------------------------------------------
