@@ -7,8 +7,11 @@ class PostTimelineSource(ModelTimelineSource):
     kind_label = "Post"
     version_fields = ("updated_at", "author__first_name", "author__last_name", "author__username")
 
-    def queryset(self):
-        return Post.objects.published().for_display()
+    def timeline_items(self):
+        return Post.objects.all()
+
+    def for_entries(self, queryset):
+        return queryset.for_display()
 
     def to_entry(self, post):
         return TimelineEntry(

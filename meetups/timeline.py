@@ -1,6 +1,6 @@
 from functools import partial
 
-from django.db.models import DateTimeField, Exists, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, Exists, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Least
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,26 +26,27 @@ class SessionTimelineSource(ModelTimelineSource):
     # between "Meets" and "Met".
     version_fields = ("updated_at", "series__updated_at", "papers_updated_at", "ends_at")
 
-    def published(self):
-        return Session.objects.published().for_display()
-
-    def queryset(self):
+    def timeline_items(self):
         has_papers = Exists(ReadingListEntry.objects.filter(session=OuterRef("pk")))
-        return (
-            self.published()
-            .filter(~Q(title="") | Q(has_papers))
-            .annotate(timeline_at=Least("published_at", "starts_at", output_field=DateTimeField()))
+        return Session.objects.filter(~Q(title="") | Q(has_papers)).annotate(
+            timeline_at=Least("published_at", "starts_at", output_field=DateTimeField())
         )
 
-    def key_queryset(self, tag):
+    def for_entries(self, queryset):
+        return queryset.for_display()
+
+    def keyed(self, queryset):
         # A subquery, not Max() over a join: grouping would list every column of the
         # session (its texts too) on SQLite, which groups by each selected column.
+        # MAX() over the subquery's rows, not ORDER BY … LIMIT 1: one pass, where
+        # sorting each session's papers costs twice as much (SQLite runs it for
+        # every session the ordering looks at, not only the page's).
         latest_paper_edit = (
             ReadingListEntry.objects.filter(session=OuterRef("pk"))
-            .order_by("-paper__updated_at")
-            .values("paper__updated_at")[:1]
+            .order_by()
+            .values(latest=Func("paper__updated_at", function="MAX"))
         )
-        return super().key_queryset(tag).annotate(papers_updated_at=Subquery(latest_paper_edit))
+        return queryset.annotate(papers_updated_at=Subquery(latest_paper_edit))
 
     def row_version(self, row):
         return (*row, row[-1] > timezone.now())
@@ -84,7 +85,7 @@ class SessionTimelineSource(ModelTimelineSource):
     upcoming_version_fields = ("updated_at", "series__updated_at")
 
     def upcoming_queryset(self):
-        return self.published().upcoming().order_by("starts_at", "pk")
+        return Session.objects.published().upcoming().order_by("starts_at", "pk")
 
     def upcoming_entry(self, session):
         return self.to_entry(session, upcoming=True)

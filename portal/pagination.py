@@ -30,3 +30,56 @@ def paginate(request, object_list, *, per_page: int = PER_PAGE):
         return paginator.page(number)
     except InvalidPage as error:
         raise Http404(f"No such page: {error}") from None
+
+
+class UncountedPage:
+    """
+    A page of a list nobody counted: it knows whether a page comes after it, not
+    how many. Long lists read newest first (the home page) need no more than
+    “Newer” and “Older”, and counting every kind of item costs a query each.
+    """
+
+    paginator = None
+
+    def __init__(self, object_list, number: int, *, more: bool):
+        self.object_list = object_list
+        self.number = number
+        self.more = more
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def paginate_uncounted(request, object_list, *, per_page: int = PER_PAGE) -> UncountedPage:
+    """
+    The page named by `?page=` of `object_list`, which gives a slice and whether
+    more follows (`slice_and_more`), without counting the list. As `paginate`, a
+    page number that is not a number or lies past the end is a 404.
+    """
+    requested = request.GET.get("page")
+    number = page_number(requested) if requested else 1
+    if not number:
+        raise Http404("No such page: not a page number.")
+    start = (number - 1) * per_page
+    items, more = object_list.slice_and_more(start, start + per_page)
+    if not items and number > 1:
+        raise Http404("No such page: that page contains no results.")
+    return UncountedPage(items, number, more=more)

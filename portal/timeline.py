@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -134,41 +135,63 @@ class ModelTimelineSource(TimelineSource):
         """The version of an entry from its row of (pk, date, *version_fields)."""
         return row
 
-    def key_queryset(self, tag: str | None) -> QuerySet:
-        """What the keys are read from: the items, with any annotation `version_fields` names."""
-        return self._filtered(tag)
+    def timeline_items(self) -> QuerySet:
+        """
+        Every item the timeline lists once it is published, with the annotation
+        `date_field` names and nothing joined. It holds no moment (`listed()` adds
+        the publication time), so it is built once per source: its subqueries and
+        annotations cost more to build than the query costs to run.
+        """
+        raise NotImplementedError
+
+    def keyed(self, queryset: QuerySet) -> QuerySet:
+        """`queryset` with any annotation `version_fields` names."""
+        return queryset
+
+    def for_entries(self, queryset: QuerySet) -> QuerySet:
+        """`queryset` with everything `to_entry` needs joined or prefetched."""
+        return queryset
+
+    @cached_property
+    def _timeline_items(self) -> QuerySet:
+        return self.timeline_items()
+
+    @cached_property
+    def _key_rows(self) -> QuerySet:
+        return (
+            self.keyed(self._timeline_items)
+            .order_by(f"-{self.date_field}", "-pk")
+            .values_list("pk", self.date_field, *self.version_fields)
+        )
+
+    def listed(self) -> QuerySet:
+        """The published items on the timeline: what keys and counts are read from."""
+        return self._timeline_items.published()
 
     def queryset(self) -> QuerySet:
         """Published items with everything `to_entry` needs already joined."""
-        raise NotImplementedError
+        return self.for_entries(self.listed())
 
     def to_entry(self, obj) -> TimelineEntry:
         raise NotImplementedError
 
-    def _filtered(self, tag: str | None) -> QuerySet:
-        queryset = self.queryset()
-        if tag is not None:
-            queryset = queryset.filter(tags__slug=tag)
-        return queryset
+    @staticmethod
+    def _tagged(queryset: QuerySet, tag: str | None) -> QuerySet:
+        return queryset if tag is None else queryset.filter(tags__slug=tag)
 
     def entries(self, *, limit: int, tag: str | None = None) -> list[TimelineEntry]:
         if limit <= 0:
             return []
-        queryset = self._filtered(tag).order_by(f"-{self.date_field}", "-pk")
+        queryset = self._tagged(self.queryset(), tag).order_by(f"-{self.date_field}", "-pk")
         return [self.to_entry(obj) for obj in queryset[:limit]]
 
     def count(self, *, tag: str | None = None) -> int:
-        return self._filtered(tag).count()
+        return self._tagged(self.listed(), tag).count()
 
     def keys(self, *, limit: int, tag: str | None = None) -> list[EntryKey]:
         if limit <= 0:
             return []
-        rows = (
-            self.key_queryset(tag)
-            .prefetch_related(None)
-            .order_by(f"-{self.date_field}", "-pk")
-            .values_list("pk", self.date_field, *self.version_fields)[:limit]
-        )
+        rows = self._tagged(self._key_rows.published(), tag)[:limit]
         return [EntryKey(self, row[0], row[1], (self.kind, *self.row_version(row))) for row in rows]
 
     def entries_for(self, keys: list[EntryKey]) -> dict[Any, TimelineEntry]:
@@ -178,7 +201,7 @@ class ModelTimelineSource(TimelineSource):
     def tagged_model(self):
         # Building the queryset costs more than a small query: the model is asked once.
         if "_tagged_model" not in self.__dict__:
-            self.__dict__["_tagged_model"] = self.queryset().model
+            self.__dict__["_tagged_model"] = self._timeline_items.model
         return self.__dict__["_tagged_model"]
 
     # “Coming up”: a source with items still to come names them and how they show.
@@ -186,7 +209,7 @@ class ModelTimelineSource(TimelineSource):
     upcoming_version_fields: tuple[str, ...] = ("updated_at",)
 
     def upcoming_queryset(self) -> QuerySet | None:
-        """The items still to come, soonest first; None when the source has none."""
+        """The items still to come, soonest first, nothing joined; None when the source has none."""
         return None
 
     def upcoming_entry(self, obj) -> TimelineEntry:
@@ -200,27 +223,27 @@ class ModelTimelineSource(TimelineSource):
         queryset = self.upcoming_queryset()
         if queryset is None or limit <= 0:
             return []
-        return [self.upcoming_entry(obj) for obj in queryset[:limit]]
+        return [self.upcoming_entry(obj) for obj in self.for_entries(queryset)[:limit]]
 
     def upcoming_keys(self, *, limit: int) -> list[EntryKey]:
         queryset = self.upcoming_queryset()
         if queryset is None or limit <= 0:
             return []
-        rows = queryset.prefetch_related(None).values_list(
-            "pk", self.upcoming_date_field, *self.upcoming_version_fields
-        )[:limit]
+        rows = queryset.values_list("pk", self.upcoming_date_field, *self.upcoming_version_fields)[
+            :limit
+        ]
         return [
             EntryKey(self, row[0], self.upcoming_date(row[1]), ("upcoming", self.kind, *row))
             for row in rows
         ]
 
     def upcoming_entries_for(self, keys: list[EntryKey]) -> dict[Any, TimelineEntry]:
-        objects = self.upcoming_queryset().filter(pk__in=[key.pk for key in keys])
+        objects = self.for_entries(self.upcoming_queryset()).filter(pk__in=[key.pk for key in keys])
         return {obj.pk: self.upcoming_entry(obj) for obj in objects}
 
     def tag_counts(self) -> Counter:
         rows = (
-            self.queryset()
+            self.listed()
             .order_by()
             .filter(tags__isnull=False)
             .values("tags__slug")
@@ -264,8 +287,7 @@ class Timeline:
         if stop is None:
             stop = self.count()
         per_source = [source.keys(limit=stop, tag=self.tag) for source in self.sources]
-        merged = heapq.merge(*per_source, key=lambda entry_key: entry_key.date, reverse=True)
-        return list(merged)[start:stop]
+        return _merged(per_source)[start:stop]
 
     def __getitem__(self, key):
         if not isinstance(key, slice):
@@ -276,6 +298,11 @@ class Timeline:
         per_source = [source.entries(limit=stop, tag=self.tag) for source in self.sources]
         merged = heapq.merge(*per_source, key=lambda entry: entry.date, reverse=True)
         return list(merged)[start:stop]
+
+
+def _merged(per_source: list[list[EntryKey]]) -> list[EntryKey]:
+    """The sources' keys (each newest first) as one newest-first list."""
+    return list(heapq.merge(*per_source, key=lambda entry_key: entry_key.date, reverse=True))
 
 
 class RenderedTimeline(Timeline):
@@ -293,6 +320,15 @@ class RenderedTimeline(Timeline):
         if not isinstance(key, slice):
             raise TypeError("Timeline supports slices only")
         return render_entries(self.keys(key), template=self.template)
+
+    def slice_and_more(self, start: int, stop: int) -> tuple[list[SafeString], bool]:
+        """
+        The rendered entries of [start:stop], and whether any come after them:
+        what a page that does not count the whole list needs.
+        """
+        keys = self.keys(slice(start, stop + 1))
+        shown = keys[: stop - start]
+        return render_entries(shown, template=self.template), len(keys) > len(shown)
 
 
 def _load(keys: list[EntryKey]) -> dict[tuple, TimelineEntry]:

@@ -23,7 +23,7 @@ from portal.forms import SearchForm, TagSuggestionForm
 from portal.links import absolute_url
 from portal.markdown import render_markdown
 from portal.models import Profile
-from portal.pagination import paginate
+from portal.pagination import paginate, paginate_uncounted
 
 HOME_UPCOMING = 3
 TIMELINE_ENTRY = "portal/partials.html#timeline-entry"
@@ -31,7 +31,7 @@ TIMELINE_ENTRY = "portal/partials.html#timeline-entry"
 
 @require_safe
 def home(request):
-    page = paginate(request, timeline.RenderedTimeline(template=TIMELINE_ENTRY))
+    page = paginate_uncounted(request, timeline.RenderedTimeline(template=TIMELINE_ENTRY))
     profile = Profile.objects.prefetch_related("links").first()
     return render(
         request,

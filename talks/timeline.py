@@ -24,12 +24,13 @@ class TalkTimelineSource(ModelTimelineSource):
     date_field = "timeline_at"
     version_fields = ("updated_at", "date")
 
-    def queryset(self):
-        return (
-            Talk.objects.published()
-            .for_display()
-            .annotate(timeline_at=Least("published_at", Cast("date", DateTimeField())))
+    def timeline_items(self):
+        return Talk.objects.annotate(
+            timeline_at=Least("published_at", Cast("date", DateTimeField()))
         )
+
+    def for_entries(self, queryset):
+        return queryset.for_display()
 
     def row_version(self, row):
         # “To be given on …” until the day has come.
@@ -64,7 +65,7 @@ class TalkTimelineSource(ModelTimelineSource):
     upcoming_date_field = "date"
 
     def upcoming_queryset(self):
-        return self.queryset().upcoming()
+        return self.listed().upcoming()
 
     def upcoming_entry(self, talk):
         return replace(self.to_entry(talk), date=talk.starts_at)

@@ -74,3 +74,52 @@ def test_three_sessions_ahead_leave_room_for_the_next_talk(client, make_session,
     assert "The keynote" in coming_up
     assert coming_up.index("Topic 1") < coming_up.index("Topic 2") < coming_up.index("The keynote")
     assert "Topic 3" not in coming_up
+
+
+def _pagination(html: str) -> str:
+    start = html.index('<nav class="pagination"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_the_timeline_pages_newer_and_older_without_counting(client, make_post, make_talk):
+    now = timezone.now()
+    for number in range(15):
+        make_post(title=f"Post {number:02d}", published_at=now - timedelta(days=number))
+    for number in range(10):
+        make_talk(
+            title=f"Talk {number:02d}",
+            date=timezone.localdate() - timedelta(days=number, hours=12),
+            published_at=now - timedelta(days=number, hours=12),
+        )
+    first = client.get("/").text
+    pager = _pagination(first)
+    assert 'rel="next" href="?page=2"' in pager and 'rel="prev"' not in pager
+    assert "Page 1<" in pager and " of " not in pager
+    second = client.get("/?page=2").text
+    pager = _pagination(second)
+    assert 'rel="prev" href="?page=1"' in pager and 'rel="next"' not in pager
+    # Every item once, across both pages, newest first.
+    titles = re.findall(r'class="entry-title"><a href="[^"]+">([^<]+)<', first + second)
+    assert len(titles) == 25 and len(set(titles)) == 25
+    assert titles.index("Post 00") < titles.index("Talk 00") < titles.index("Post 01")
+
+
+@pytest.mark.parametrize("page", ["3", "0", "two"], ids=["past-the-end", "zero", "not-a-number"])
+def test_a_page_past_the_end_of_the_timeline_is_not_found(client, make_post, page):
+    for number in range(21):
+        make_post(title=f"Post {number:02d}")
+    assert client.get("/?page=2").status_code == 200
+    assert client.get(f"/?page={page}").status_code == 404
+
+
+def test_an_empty_timeline_is_one_page_without_a_pager(client):
+    html = client.get("/").text
+    assert "Nothing published yet." in html and 'class="pagination"' not in html
+    assert client.get("/?page=2").status_code == 404
+
+
+def test_the_last_item_of_a_full_page_leaves_no_empty_page_after_it(client, make_post):
+    for number in range(20):
+        make_post(title=f"Post {number:02d}")
+    assert 'class="pagination"' not in client.get("/").text
+    assert client.get("/?page=2").status_code == 404
