@@ -3,7 +3,6 @@ from functools import partial
 from django.db.models import DateTimeField, Exists, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Least
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from meetups.models import ReadingListEntry, Session
 from portal.timeline import ModelTimelineSource, TimelineEntry, register
@@ -48,8 +47,8 @@ class SessionTimelineSource(ModelTimelineSource):
         )
         return queryset.annotate(papers_updated_at=Subquery(latest_paper_edit))
 
-    def row_version(self, row):
-        return (*row, row[-1] > timezone.now())
+    def row_version(self, row, *, now):
+        return (*row, row[-1] > now)
 
     def to_entry(self, session, *, upcoming=False):
         title = session.display_title
@@ -84,8 +83,11 @@ class SessionTimelineSource(ModelTimelineSource):
     upcoming_date_field = "starts_at"
     upcoming_version_fields = ("updated_at", "series__updated_at")
 
-    def upcoming_queryset(self):
-        return Session.objects.published().upcoming().order_by("starts_at", "pk")
+    def upcoming_items(self):
+        return Session.objects.all()
+
+    def upcoming_of(self, queryset):
+        return queryset.published().upcoming().order_by("starts_at", "pk")
 
     def upcoming_entry(self, session):
         return self.to_entry(session, upcoming=True)

@@ -18,8 +18,9 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import TaggedItem
 
@@ -131,8 +132,8 @@ class ModelTimelineSource(TimelineSource):
     date_field = "published_at"
     version_fields: tuple[str, ...] = ("updated_at",)
 
-    def row_version(self, row: tuple) -> tuple:
-        """The version of an entry from its row of (pk, date, *version_fields)."""
+    def row_version(self, row: tuple, *, now: datetime) -> tuple:
+        """The version of an entry from its row of (pk, date, *version_fields), read at `now`."""
         return row
 
     def timeline_items(self) -> QuerySet:
@@ -192,7 +193,11 @@ class ModelTimelineSource(TimelineSource):
         if limit <= 0:
             return []
         rows = self._tagged(self._key_rows.published(), tag)[:limit]
-        return [EntryKey(self, row[0], row[1], (self.kind, *self.row_version(row))) for row in rows]
+        now = timezone.now()
+        return [
+            EntryKey(self, row[0], row[1], (self.kind, *self.row_version(row, now=now)))
+            for row in rows
+        ]
 
     def entries_for(self, keys: list[EntryKey]) -> dict[Any, TimelineEntry]:
         objects = self.queryset().filter(pk__in=[key.pk for key in keys])
@@ -208,9 +213,31 @@ class ModelTimelineSource(TimelineSource):
     upcoming_date_field = ""  # the field that dates an item in “Coming up”
     upcoming_version_fields: tuple[str, ...] = ("updated_at",)
 
+    def upcoming_items(self) -> QuerySet | None:
+        """
+        Every item that can come up, nothing joined and no moment in it (built once,
+        as `timeline_items`); None when the source has none.
+        """
+        return None
+
+    def upcoming_of(self, queryset: QuerySet) -> QuerySet:
+        """`queryset` narrowed to the items still to come, soonest first."""
+        raise NotImplementedError
+
+    @cached_property
+    def _upcoming_items(self) -> QuerySet | None:
+        return self.upcoming_items()
+
+    @cached_property
+    def _upcoming_rows(self) -> QuerySet:
+        return self._upcoming_items.values_list(
+            "pk", self.upcoming_date_field, *self.upcoming_version_fields
+        )
+
     def upcoming_queryset(self) -> QuerySet | None:
         """The items still to come, soonest first, nothing joined; None when the source has none."""
-        return None
+        items = self._upcoming_items
+        return None if items is None else self.upcoming_of(items)
 
     def upcoming_entry(self, obj) -> TimelineEntry:
         return self.to_entry(obj)
@@ -226,12 +253,9 @@ class ModelTimelineSource(TimelineSource):
         return [self.upcoming_entry(obj) for obj in self.for_entries(queryset)[:limit]]
 
     def upcoming_keys(self, *, limit: int) -> list[EntryKey]:
-        queryset = self.upcoming_queryset()
-        if queryset is None or limit <= 0:
+        if self._upcoming_items is None or limit <= 0:
             return []
-        rows = queryset.values_list("pk", self.upcoming_date_field, *self.upcoming_version_fields)[
-            :limit
-        ]
+        rows = self.upcoming_of(self._upcoming_rows)[:limit]
         return [
             EntryKey(self, row[0], self.upcoming_date(row[1]), ("upcoming", self.kind, *row))
             for row in rows
@@ -345,24 +369,28 @@ def _load(keys: list[EntryKey]) -> dict[tuple, TimelineEntry]:
 
 def _tags_by_key(keys: list[EntryKey]) -> dict[tuple, tuple]:
     """The (slug, name) of each key's tags, for the versions: one query for every source."""
-    condition, content_types = Q(), {}
+    sources_by_type = {}
     for source in {key.source for key in keys}:
         model = source.tagged_model()
         if model is not None:
-            content_types[source] = ContentType.objects.get_for_model(model)
-    for source, content_type in content_types.items():
-        pks = [key.pk for key in keys if key.source is source]
-        condition |= Q(content_type=content_type, object_id__in=pks)
+            sources_by_type[ContentType.objects.get_for_model(model).pk] = source
     tags: dict[tuple, list] = {}
-    if content_types:
-        kinds = {content_type.pk: source for source, content_type in content_types.items()}
+    if sources_by_type:
+        # Every kind's ids in one list, not a condition per kind (which costs more to
+        # build than the query takes): an item of another kind sharing an id is skipped.
+        wanted = {(key.source, key.pk) for key in keys}
         rows = (
-            TaggedItem.objects.filter(condition)
+            TaggedItem.objects.filter(
+                content_type_id__in=list(sources_by_type),
+                object_id__in=list({key.pk for key in keys}),
+            )
             .order_by("pk")
             .values_list("content_type_id", "object_id", "tag__slug", "tag__name")
         )
         for content_type_id, object_id, slug, name in rows:
-            tags.setdefault((kinds[content_type_id], object_id), []).append((slug, name))
+            identity = (sources_by_type[content_type_id], object_id)
+            if identity in wanted:
+                tags.setdefault(identity, []).append((slug, name))
     return {(key.source, key.pk): tuple(tags.get((key.source, key.pk), ())) for key in keys}
 
 

@@ -32,9 +32,9 @@ class TalkTimelineSource(ModelTimelineSource):
     def for_entries(self, queryset):
         return queryset.for_display()
 
-    def row_version(self, row):
+    def row_version(self, row, *, now):
         # “To be given on …” until the day has come.
-        return (*row, row[-1] >= timezone.localdate())
+        return (*row, row[-1] >= timezone.localdate(now))
 
     def to_entry(self, talk):
         excerpt = f"{talk.event_name}, {talk.place}."
@@ -64,8 +64,11 @@ class TalkTimelineSource(ModelTimelineSource):
     # In "Coming up" a talk is dated by its day, like sessions by their start.
     upcoming_date_field = "date"
 
-    def upcoming_queryset(self):
-        return self.listed().upcoming()
+    def upcoming_items(self):
+        return Talk.objects.all()
+
+    def upcoming_of(self, queryset):
+        return queryset.published().upcoming()
 
     def upcoming_entry(self, talk):
         return replace(self.to_entry(talk), date=talk.starts_at)

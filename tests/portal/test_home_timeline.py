@@ -123,3 +123,17 @@ def test_the_last_item_of_a_full_page_leaves_no_empty_page_after_it(client, make
         make_post(title=f"Post {number:02d}")
     assert 'class="pagination"' not in client.get("/").text
     assert client.get("/?page=2").status_code == 404
+
+
+def test_each_entry_shows_its_own_tags_when_kinds_share_an_id(client, make_post, make_talk):
+    post = make_post(title="A post", tags=["quic"])
+    yesterday = timezone.localdate() - timedelta(days=1)
+    make_talk(id=post.pk, title="A talk", tags=["raft"], date=yesterday)
+    timeline = _timeline(client.get("/").text)
+    entries = dict(
+        re.findall(
+            r'class="entry-title"><a href="[^"]+">([^<]+)</a>(.*?)</article>', timeline, re.S
+        )
+    )
+    assert "#quic" in entries["A post"] and "#raft" not in entries["A post"]
+    assert "#raft" in entries["A talk"] and "#quic" not in entries["A talk"]
