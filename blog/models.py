@@ -2,9 +2,10 @@ import math
 
 from django.conf import settings
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from portal.links import absolute_url
@@ -15,7 +16,6 @@ from portal.models import (
     RedirectOnMoveMixin,
     RenderedMarkdownMixin,
 )
-from portal.queries import next_in, previous_in
 from portal.tagging import TagsManager
 
 WORDS_READ_PER_MINUTE = 220
@@ -81,13 +81,29 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
     def reading_minutes(self) -> int:
         return max(1, math.ceil(count_words(self.body_html) / WORDS_READ_PER_MINUTE))
 
-    def previous_post(self):
-        """The published post just before this one, or None."""
-        return previous_in(_neighbours(), self, order=("published_at", "pk"))
-
-    def next_post(self):
-        """The published post just after this one, or None."""
-        return next_in(_neighbours(), self, order=("published_at", "pk"))
+    def neighbours(self) -> tuple["Post | None", "Post | None"]:
+        """
+        The published posts just before and after this one (None where there is
+        none, and for a post not published yet), as links: their address and
+        title. One query for both: through the ORM the two cost a fifth of the
+        post page, mostly in building and compiling them.
+        """
+        if self.published_at is None:
+            return None, None
+        table = connection.ops.quote_name(Post._meta.db_table)
+        moment, now = _stored_time(self.published_at), _stored_time(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT * FROM (SELECT 0 AS side, id, slug, title FROM {table}"
+                " WHERE published_at <= %s AND (published_at < %s OR (published_at = %s AND id < %s))"
+                " ORDER BY published_at DESC, id DESC LIMIT 1) AS previous"
+                f" UNION ALL SELECT * FROM (SELECT 1 AS side, id, slug, title FROM {table}"
+                " WHERE published_at <= %s AND (published_at > %s OR (published_at = %s AND id > %s))"
+                " ORDER BY published_at, id LIMIT 1) AS next",
+                [now, moment, moment, self.pk] * 2,
+            )
+            found = {side: Post(pk=pk, slug=slug, title=title) for side, pk, slug, title in cursor}
+        return found.get(0), found.get(1)
 
     def json_ld(self) -> dict:
         """schema.org BlogPosting for search engines."""
@@ -106,6 +122,6 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
         return data
 
 
-def _neighbours():
-    # A neighbour is a link (its address and title): not its body and rendered HTML.
-    return Post.objects.published().only("slug", "title", "published_at")
+def _stored_time(moment):
+    """`moment` as the database stores publication times (SQLite: text in UTC)."""
+    return Post._meta.get_field("published_at").get_db_prep_value(moment, connection)

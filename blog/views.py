@@ -3,10 +3,11 @@ from datetime import date
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template
 from django.views.decorators.http import require_safe
 
 from blog.models import Post
-from portal.fragments import remembered, render_each, tags_version
+from portal.fragments import object_tags, remembered, render_each, render_parts, tags_version
 from portal.pagecache import content_generation
 from portal.pagination import paginate
 
@@ -73,11 +74,46 @@ def post_year(request, year):
     )
 
 
+_POST_PARTS = ("description", "meta", "article")
+
+
 @require_safe
 def post_detail(request, slug):
-    post = get_object_or_404(Post.objects.visible_to(request.user).for_display(), slug=slug)
-    return render(
-        request,
-        "blog/post_detail.html",
-        {"post": post, "previous_post": post.previous_post(), "next_post": post.next_post()},
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user).select_related("author"), slug=slug
+    )
+    tags = object_tags(post)
+    previous_post, next_post = post.neighbours()
+    context = {"post": post, "tags": tags, "previous_post": previous_post, "next_post": next_post}
+    if post.is_published():
+        parts = render_parts(
+            "blog/post_detail.html",
+            _POST_PARTS,
+            version=_post_version(post, tags, previous_post, next_post),
+            context=lambda: context,
+        )
+    else:
+        # A draft or a scheduled post, seen by staff: never kept where visitors read from.
+        parts = {
+            name: get_template(f"blog/post_detail.html#{name}").render(context)
+            for name in _POST_PARTS
+        }
+    return render(request, "blog/post_detail.html", {"post": post, "parts": parts})
+
+
+def _post_version(post: Post, tags, previous_post, next_post) -> tuple:
+    """Everything a post's page shows that can change (see portal.fragments)."""
+    talks = post.talks.published().values_list("slug", "title", "event_name")
+    return (
+        post.pk,
+        post.updated_at,
+        post.published_at,
+        post.author_name,
+        tags,
+        tuple(talks),
+        *(
+            (neighbour.slug, neighbour.title) if neighbour else None
+            for neighbour in (previous_post, next_post)
+        ),
+        settings.SITE_URL,
     )

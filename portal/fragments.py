@@ -15,11 +15,13 @@ a new post, every page is built again, but only the new post's entry is rendered
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
+from taggit.models import TaggedItem
 
 FRAGMENT_SECONDS = 7 * 24 * 3600
 
@@ -89,3 +91,44 @@ def remembered(name: str, *, version: tuple, compute: Callable[[], Any]) -> Any:
 def tags_version(tags: Iterable[Any]) -> tuple:
     """What an entry shows of its (prefetched) tags: their names and addresses."""
     return tuple((tag.slug, tag.name) for tag in tags)
+
+
+def render_parts(
+    template_name: str, partials: Sequence[str], *, version: tuple, context: Callable[[], dict]
+) -> dict[str, SafeString]:
+    """
+    The HTML of each of `partials` (names of partials of `template_name`) for one
+    `version` of what they show, by name: kept together in one cache entry, so a
+    page that shows several parts of one item (its head, its body) reads them at
+    once; rendered with `context()` (called once, only then) when not there yet.
+    """
+    key = fragment_key(template_name, (tuple(partials), version))
+    parts = cache.get(key)
+    if parts is None:
+        values = context()
+        parts = {name: get_template(f"{template_name}#{name}").render(values) for name in partials}
+        cache.set(key, parts, FRAGMENT_SECONDS)
+    return {name: mark_safe(html) for name, html in parts.items()}
+
+
+class TagLink(NamedTuple):
+    """What a tag list shows of a tag."""
+
+    slug: str
+    name: str
+
+
+def object_tags(obj: Any) -> tuple:
+    """
+    The tags of `obj` (a model with taggit `tags`) as (slug, name) pairs with
+    `.slug` and `.name`, in taggit's order: one light query, without the
+    prefetch machinery, for an item's version and its tag list.
+    """
+    rows = (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+        )
+        .order_by("pk")
+        .values_list("tag__slug", "tag__name")
+    )
+    return tuple(TagLink(*row) for row in rows)

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -227,3 +228,68 @@ def test_home_and_tag_entries_show_every_change_at_once(client, make_post, organ
         assert "Edited title" in html and "#QUIC-renamed" in html and "Grace Renamed" in html
     post.tags.clear()
     assert "#QUIC-renamed" not in client.get("/").text
+
+
+def test_post_page_shows_every_change_at_once(client, make_post, make_talk, organizer, settings):
+    """A post's page is cached by what it shows; each change still shows on the next visit."""
+    settings.PAGE_CACHE_SECONDS = 0  # the page's own parts, not the page cache, are tested
+    older = make_post(title="Older post", published_at=IN_2024)
+    post = make_post(title="First title", published_at=IN_2024 + timedelta(days=2), tags=["quic"])
+    url = post.get_absolute_url()
+    assert "First title" in client.get(url).text
+
+    post.title, post.body = "Edited title", "An edited body."
+    post.save()
+    html = client.get(url).text
+    assert "Edited title" in html and "An edited body." in html
+
+    tag = post.tags.get()
+    tag.name = "QUIC-renamed"
+    tag.save()
+    assert "#QUIC-renamed" in client.get(url).text
+    post.tags.add("raft")
+    assert 'href="/tags/raft/"' in client.get(url).text
+
+    organizer.first_name, organizer.last_name = "Grace", "Renamed"
+    organizer.save()
+    assert "Grace Renamed" in client.get(url).text
+
+    talk = make_talk(title="The talk", writeup_post=post)
+    assert "Talk: <a" in client.get(url).text
+    talk.title = "The renamed talk"
+    talk.save()
+    assert "The renamed talk" in client.get(url).text
+    talk.unpublish()
+    assert "The renamed talk" not in client.get(url).text
+
+    older.title = "Older, renamed"
+    older.save()
+    assert "Older, renamed" in client.get(url).text
+    between = make_post(title="In between", published_at=IN_2024 + timedelta(days=1))
+    html = client.get(url).text
+    assert f'rel="prev" href="{between.get_absolute_url()}"' in html
+    between.unpublish()
+    assert f'rel="prev" href="{older.get_absolute_url()}"' in client.get(url).text
+    goes_live = timezone.now() + timedelta(seconds=2)
+    newer = make_post(title="Scheduled", published_at=goes_live)
+    assert 'rel="next"' not in client.get(url).text
+    time.sleep(max(0.0, (goes_live - timezone.now()).total_seconds()) + 0.05)
+    assert f'rel="next" href="{newer.get_absolute_url()}"' in client.get(url).text
+
+    post.unpublish()
+    assert client.get(url).status_code == 404
+
+
+def test_staff_previews_of_unpublished_posts_are_never_kept_for_visitors(
+    staff_client, make_post, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    visitor = Client()
+    goes_live = timezone.now() + timedelta(seconds=2)
+    post = make_post(title="Preview title", published_at=goes_live)
+    html = staff_client.get(post.get_absolute_url()).text
+    assert "Preview title" in html and "only staff can see this page" in html
+    time.sleep(max(0.0, (goes_live - timezone.now()).total_seconds()) + 0.05)
+    html = visitor.get(post.get_absolute_url()).text
+    assert "Preview title" in html and "only staff can see this page" not in html
+    assert 'name="robots" content="noindex"' not in html
