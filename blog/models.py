@@ -1,4 +1,5 @@
 import math
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -25,6 +26,16 @@ not_only_digits = RegexValidator(
     inverse_match=True,
     message="A slug of digits only would clash with the yearly archive (/blog/2024/).",
 )
+
+
+class Neighbour(NamedTuple):
+    """A post as the link to it from the one before or after: its address and title."""
+
+    slug: str
+    title: str
+
+    def get_absolute_url(self):
+        return reverse("blog:post_detail", kwargs={"slug": self.slug})
 
 
 class PostQuerySet(PublishableQuerySet):
@@ -81,7 +92,7 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
     def reading_minutes(self) -> int:
         return max(1, math.ceil(count_words(self.body_html) / WORDS_READ_PER_MINUTE))
 
-    def neighbours(self) -> tuple["Post | None", "Post | None"]:
+    def neighbours(self) -> tuple["Neighbour | None", "Neighbour | None"]:
         """
         The published posts just before and after this one (None where there is
         none, and for a post not published yet), as links: their address and
@@ -94,15 +105,15 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
         moment, now = _stored_time(self.published_at), _stored_time(timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT * FROM (SELECT 0 AS side, id, slug, title FROM {table}"
+                f"SELECT * FROM (SELECT 0 AS side, slug, title FROM {table}"
                 " WHERE published_at <= %s AND (published_at < %s OR (published_at = %s AND id < %s))"
                 " ORDER BY published_at DESC, id DESC LIMIT 1) AS previous"
-                f" UNION ALL SELECT * FROM (SELECT 1 AS side, id, slug, title FROM {table}"
+                f" UNION ALL SELECT * FROM (SELECT 1 AS side, slug, title FROM {table}"
                 " WHERE published_at <= %s AND (published_at > %s OR (published_at = %s AND id > %s))"
                 " ORDER BY published_at, id LIMIT 1) AS next",
                 [now, moment, moment, self.pk] * 2,
             )
-            found = {side: Post(pk=pk, slug=slug, title=title) for side, pk, slug, title in cursor}
+            found = {side: Neighbour(slug, title) for side, slug, title in cursor}
         return found.get(0), found.get(1)
 
     def json_ld(self) -> dict:

@@ -1,9 +1,10 @@
 from datetime import datetime, time
 from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,6 @@ from portal.models import (
     RedirectOnMoveMixin,
     RenderedMarkdownMixin,
 )
-from portal.queries import next_in, previous_in
 from portal.tagging import TagsManager
 from talks.embeds import RecordingEmbed, recording_embed
 from talks.validators import validate_slides_pdf
@@ -34,6 +34,16 @@ def slides_upload_to(talk: "Talk", filename: str) -> str:
     # The name comes from the talk, not the upload: the file was checked to be a
     # PDF, so it is served as one whatever it was called on the organizer's disk.
     return f"talks/slides/{talk.date:%Y}/{talk.slug}.pdf"
+
+
+class Neighbour(NamedTuple):
+    """A talk as the link to it from the one before or after: its address and title."""
+
+    slug: str
+    title: str
+
+    def get_absolute_url(self):
+        return reverse("talks:talk_detail", kwargs={"slug": self.slug})
 
 
 class TalkQuerySet(PublishableQuerySet):
@@ -229,21 +239,33 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
     def has_materials(self) -> bool:
         return bool(self.has_slides or self.recording_url or self.writeup_href)
 
-    @staticmethod
-    def _neighbours():
-        # A neighbour is a link (its address and title): not its abstract or materials.
-        return Talk.objects.published().only("slug", "title", "date")
+    def neighbours(self) -> tuple["Neighbour | None", "Neighbour | None"]:
+        """
+        The published talks given just before and after this one (None where there
+        is none), as links: their address and title. One query for both, as for
+        posts (see blog.models.Post.neighbours).
+        """
+        table = connection.ops.quote_name(Talk._meta.db_table)
+        day = Talk._meta.get_field("date").get_db_prep_value(self.date, connection)
+        now = Talk._meta.get_field("published_at").get_db_prep_value(timezone.now(), connection)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT * FROM (SELECT 0 AS side, slug, title FROM {table}"
+                " WHERE published_at <= %s AND (date < %s OR (date = %s AND id < %s))"
+                " ORDER BY date DESC, id DESC LIMIT 1) AS previous"
+                f" UNION ALL SELECT * FROM (SELECT 1 AS side, slug, title FROM {table}"
+                " WHERE published_at <= %s AND (date > %s OR (date = %s AND id > %s))"
+                " ORDER BY date, id LIMIT 1) AS next",
+                [now, day, day, self.pk] * 2,
+            )
+            found = {side: Neighbour(slug, title) for side, slug, title in cursor}
+        return found.get(0), found.get(1)
 
-    def previous_talk(self):
-        """The published talk given just before this one, or None."""
-        return previous_in(self._neighbours(), self, order=("date", "pk"))
-
-    def next_talk(self):
-        """The published talk given just after this one, or None."""
-        return next_in(self._neighbours(), self, order=("date", "pk"))
-
-    def json_ld(self) -> dict:
-        """schema.org Event for search engines: the talk, inside the conference it was part of."""
+    def json_ld(self, *, co_speakers=None, tags=None) -> dict:
+        """
+        schema.org Event for search engines: the talk, inside the conference it was
+        part of. `co_speakers` and `tags`: the talk's, when already loaded.
+        """
         url = absolute_url(self.get_absolute_url())
         if self.city and self.is_online:
             mode = "https://schema.org/MixedEventAttendanceMode"
@@ -257,7 +279,7 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
         if self.is_online:
             locations.append({"@type": "VirtualLocation", "url": self.event_url or url})
         performers = [{"@type": "Person", "name": settings.SITE_AUTHOR}]
-        for co_speaker in self.co_speakers.all():
+        for co_speaker in self.co_speakers.all() if co_speakers is None else co_speakers:
             person = {"@type": "Person", "name": co_speaker.name}
             if co_speaker.url:
                 person["url"] = co_speaker.url
@@ -275,7 +297,7 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
             "inLanguage": self.language,
             "performer": performers,
             "superEvent": {"@type": "Event", "name": self.event_name},
-            "keywords": [tag.name for tag in self.tags.all()],
+            "keywords": [tag.name for tag in (self.tags.all() if tags is None else tags)],
         }
         if self.event_url:
             data["superEvent"]["url"] = self.event_url

@@ -4,15 +4,17 @@ from datetime import date
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from portal.fragments import render_each, render_once, tags_version
+from portal.fragments import object_tags, render_each, render_once, render_parts, tags_version
 from portal.pagination import PER_PAGE, paginate
 from portal.query_text import holds_nul
 from talks.models import Talk
@@ -169,11 +171,56 @@ def _sidebar(filters: dict, events: list[dict], tags: list[Tag], year_pages: lis
     return render_once("talks/talk_list.html#filters", version=version, context=context)
 
 
+_TALK_PARTS = ("description", "meta", "article")
+
+
 @require_safe
 def talk_detail(request, slug):
-    talk = get_object_or_404(Talk.objects.visible_to(request.user).for_display(), slug=slug)
-    return render(
-        request,
-        "talks/talk_detail.html",
-        {"talk": talk, "previous_talk": talk.previous_talk(), "next_talk": talk.next_talk()},
+    talk = get_object_or_404(
+        Talk.objects.visible_to(request.user).select_related("writeup_post"), slug=slug
     )
+    tags = object_tags(talk)
+    links, co_speakers = list(talk.links.all()), list(talk.co_speakers.all())
+    previous_talk, next_talk = talk.neighbours()
+
+    def context():
+        return {
+            "talk": talk,
+            "tags": tags,
+            "links": links,
+            "co_speakers": co_speakers,
+            "json_ld": talk.json_ld(co_speakers=co_speakers, tags=tags),
+            "previous_talk": previous_talk,
+            "next_talk": next_talk,
+        }
+
+    if talk.is_published():
+        version = (
+            talk.pk,
+            talk.updated_at,
+            talk.published_at,
+            talk.is_upcoming(),
+            _writeup_version(talk),
+            tags,
+            tuple((link.label, link.url) for link in links),
+            tuple((person.name, person.url) for person in co_speakers),
+            *((other.slug, other.title) if other else None for other in (previous_talk, next_talk)),
+            settings.SITE_URL,
+        )
+        parts = render_parts(
+            "talks/talk_detail.html", _TALK_PARTS, version=version, context=context
+        )
+    else:
+        # A draft or a scheduled talk, seen by staff: never kept where visitors read from.
+        values = context()
+        parts = {
+            name: get_template(f"talks/talk_detail.html#{name}").render(values)
+            for name in _TALK_PARTS
+        }
+    return render(request, "talks/talk_detail.html", {"talk": talk, "parts": parts})
+
+
+def _writeup_version(talk: Talk) -> tuple | None:
+    """What a talk's page shows of its write-up post: its address and title, once published."""
+    post = talk.published_writeup_post()
+    return (post.slug, post.title) if post else None
