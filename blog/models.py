@@ -1,4 +1,5 @@
 import math
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db import connection, models
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from taggit.managers import TaggableManager
 
 from portal.links import absolute_url
@@ -42,6 +44,51 @@ class PostQuerySet(PublishableQuerySet):
     def for_display(self):
         """With the author and tags every post page and list shows."""
         return self.select_related("author").prefetch_related("tags")
+
+    def entry_keys(self):
+        """
+        What a list needs to know of each post before it shows the post's entry:
+        its key and everything the entry shows that can change, tags aside.
+        """
+        return self.values_list(
+            "pk",
+            "updated_at",
+            "published_at",
+            "author__first_name",
+            "author__last_name",
+            "author__username",
+            named=True,
+        )
+
+    def archive(self) -> "Archive":
+        """
+        How many posts are published, and in which years (in the site's time zone).
+        SQLite works out a date's year in Python, one call per post, so the years
+        are not asked for: the first and last are those of the oldest and newest
+        post, and the years between are each checked for a post. Two small queries,
+        written out: through the ORM they cost a fifth of the blog's list.
+        """
+        now = _stored_time(timezone.now())
+        table = connection.ops.quote_name(Post._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*), MIN(published_at), MAX(published_at) FROM {table}"
+                " WHERE published_at <= %s",
+                [now],
+            )
+            count, oldest, newest = cursor.fetchone()
+        if not count:
+            return Archive(0, [])
+        first, last = (timezone.localtime(_read_time(value)).year for value in (oldest, newest))
+        between = range(first + 1, last)
+        with_posts = {first, last} | (_years_with_posts(between, now=now) if between else set())
+        years = [year for year in range(last, first - 1, -1) if year in with_posts]
+        return Archive(count, years)
+
+
+class Archive(NamedTuple):
+    count: int
+    years: list[int]  # newest first
 
 
 class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
@@ -133,6 +180,33 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
         return data
 
 
+def _years_with_posts(years: range, *, now: str) -> set[int]:
+    """Which of `years` have a post published by `now` (as stored), in one query."""
+    starts = [_stored_time(timezone.make_aware(datetime(year, 1, 1))) for year in years]
+    ends = [*starts[1:], _stored_time(timezone.make_aware(datetime(years[-1] + 1, 1, 1)))]
+    table = connection.ops.quote_name(Post._meta.db_table)
+    # One look-up in the index of publication times per year, not a pass over every post.
+    checks = ", ".join(
+        f"EXISTS (SELECT 1 FROM {table} WHERE published_at >= %s AND published_at < %s"
+        " AND published_at <= %s)"
+        for _ in years
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {checks}",
+            [value for pair in zip(starts, ends, strict=True) for value in (*pair, now)],
+        )
+        row = cursor.fetchone()
+    return {year for year, found in zip(years, row, strict=True) if found}
+
+
 def _stored_time(moment):
     """`moment` as the database stores publication times (SQLite: text in UTC)."""
     return Post._meta.get_field("published_at").get_db_prep_value(moment, connection)
+
+
+def _read_time(value) -> datetime:
+    """A publication time as a query written out reads it (SQLite: text in UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)

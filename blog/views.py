@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -7,70 +5,82 @@ from django.template.loader import get_template
 from django.views.decorators.http import require_safe
 
 from blog.models import Post
-from portal.fragments import object_tags, remembered, render_each, render_parts, tags_version
-from portal.pagecache import content_generation
+from portal.fragments import object_tags, render_keyed, render_once, render_parts, tags_by_pk
 from portal.pagination import paginate
 
 
-def _archive_years(published_count: int) -> list[date]:
+def _entry_versions(rows) -> dict[int, tuple]:
     """
-    The years with published posts, newest first. SQLite works out a post's year in
-    Python, one call per post: the list is kept until the content changes, or until a
-    scheduled post goes live (the number of published posts moves).
+    Everything each post's entry in a list shows that can change (see
+    portal.fragments), by post, from its row of `Post.objects.entry_keys()`.
     """
-    return remembered(
-        "blog.archive_years",
-        version=(content_generation(), published_count, settings.TIME_ZONE),
-        compute=lambda: list(Post.objects.published().dates("published_at", "year", order="DESC")),
-    )
-
-
-def _entry_version(post: Post) -> tuple:
-    """Everything a post's entry in a list shows that can change (see portal.fragments)."""
-    return (
-        post.pk,
-        post.updated_at,
-        post.published_at,
-        post.author_name,
-        tags_version(post.tags.all()),
-    )
+    tags = tags_by_pk(Post, [row.pk for row in rows])
+    return {row.pk: (*row, tags.get(row.pk, ())) for row in rows}
 
 
 def _entries(page) -> list[str]:
-    """The rendered entries of a page of posts, each cached by its post."""
-    return render_each(
-        "blog/post_list.html#post-entry", page.object_list, name="post", version=_entry_version
+    """The rendered entries of a page of posts, each cached by its post, loaded only if not."""
+    return render_keyed(
+        "blog/post_list.html#post-entry",
+        _entry_versions(page.object_list),
+        name="post",
+        load=lambda pks: Post.objects.published().for_display().in_bulk(pks),
     )
+
+
+def _archive_html(years: list[int]) -> str:
+    """The links to each year's posts beside the list, cached by the years."""
+    return render_once(
+        "blog/post_list.html#archive", version=tuple(years), context=lambda: {"years": years}
+    )
+
+
+class _Counted:
+    """The items of `queryset`, `count` of them, as counted already: the paginator asks no more."""
+
+    def __init__(self, queryset, count: int):
+        self.queryset, self._count = queryset, count
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return self.queryset[index]
 
 
 @require_safe
 def post_list(request):
-    page = paginate(request, Post.objects.published().for_display())
+    archive = Post.objects.archive()
+    page = paginate(request, _Counted(Post.objects.published().entry_keys(), archive.count))
     return render(
         request,
         "blog/post_list.html",
-        {
-            "page": page,
-            "entries": _entries(page),
-            "years": _archive_years(page.paginator.count),
-        },
+        {"page": page, "entries": _entries(page), "archive_html": _archive_html(archive.years)},
     )
 
 
 @require_safe
 def post_year(request, year):
     year = int(year)
-    years = _archive_years(Post.objects.published().count())
+    years = Post.objects.archive().years
     # Checked before filtering: a year lookup on 0000 (or 9999 west of UTC) overflows
     # Python's datetime, and a year without posts is not a page anyway.
-    if year not in {archive_year.year for archive_year in years}:
+    if year not in years:
         raise Http404(f"No posts in {year}.")
-    posts = Post.objects.published().for_display().filter(published_at__year=year)
+    posts = Post.objects.published().filter(published_at__year=year).entry_keys()
     page = paginate(request, posts)
     return render(
         request,
         "blog/post_year.html",
-        {"page": page, "entries": _entries(page), "year": year, "years": years},
+        {
+            "page": page,
+            "entries": _entries(page),
+            "year": year,
+            "archive_html": _archive_html(years),
+        },
     )
 
 

@@ -121,14 +121,50 @@ class TagLink(NamedTuple):
 def object_tags(obj: Any) -> tuple:
     """
     The tags of `obj` (a model with taggit `tags`) as (slug, name) pairs with
-    `.slug` and `.name`, in taggit's order: one light query, without the
-    prefetch machinery, for an item's version and its tag list.
+    `.slug` and `.name`, in the order they were given: one light query, without
+    the prefetch machinery, for an item's version and its tag list.
     """
+    return tags_by_pk(type(obj), [obj.pk]).get(obj.pk, ())
+
+
+def tags_by_pk(model: type, pks: Sequence[Any]) -> dict[Any, tuple]:
+    """The tags (see `object_tags`) of the objects of `model` with primary keys `pks`, by key."""
     rows = (
         TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+            content_type=ContentType.objects.get_for_model(model), object_id__in=pks
         )
         .order_by("pk")
-        .values_list("tag__slug", "tag__name")
+        .values_list("object_id", "tag__slug", "tag__name")
     )
-    return tuple(TagLink(*row) for row in rows)
+    tags: dict[Any, list] = {}
+    for object_id, slug, name in rows:
+        tags.setdefault(object_id, []).append(TagLink(slug, name))
+    return {pk: tuple(found) for pk, found in tags.items()}
+
+
+def render_keyed(
+    template_name: str,
+    versions: dict[Any, tuple],
+    *,
+    name: str,
+    load: Callable[[list], dict[Any, Any]],
+) -> list[SafeString]:
+    """
+    As `render_each`, for items known by their keys and versions before they are
+    loaded: `versions` maps each item's key to its version, in the order shown.
+    Only the items whose entry is not in the cache yet are loaded, all at once
+    with `load(keys)` (their objects by key); an item it does not return (gone
+    since its version was read) is left out.
+    """
+    cache_keys = {key: fragment_key(template_name, version) for key, version in versions.items()}
+    found = cache_get_many(list(cache_keys.values()))
+    missing = [key for key, cache_key in cache_keys.items() if cache_key not in found]
+    if missing:
+        template = get_template(template_name)
+        rendered = {
+            cache_keys[key]: template.render({name: item}) for key, item in load(missing).items()
+        }
+        cache_set_many(rendered)
+        found.update(rendered)
+    html = (found.get(cache_key) for cache_key in cache_keys.values())
+    return [mark_safe(fragment) for fragment in html if fragment is not None]

@@ -293,3 +293,31 @@ def test_staff_previews_of_unpublished_posts_are_never_kept_for_visitors(
     html = visitor.get(post.get_absolute_url()).text
     assert "Preview title" in html and "only staff can see this page" not in html
     assert 'name="robots" content="noindex"' not in html
+
+
+def test_archive_years_between_the_first_and_last_are_each_checked(client, make_post, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_post(published_at=IN_2024.replace(year=2020))
+    middle = make_post(published_at=IN_2024.replace(year=2022))
+    make_post(published_at=IN_2024)
+    html = client.get("/blog/").text
+    assert all(f'href="/blog/{year}/"' in html for year in (2020, 2022, 2024))
+    assert 'href="/blog/2021/"' not in html and 'href="/blog/2023/"' not in html
+
+    middle.published_at = IN_2024.replace(year=2021)
+    middle.save()
+    html = client.get("/blog/").text
+    assert 'href="/blog/2021/"' in html and 'href="/blog/2022/"' not in html
+    assert client.get("/blog/2022/").status_code == 404
+    middle.publish(at=IN_2024.replace(year=2023))  # the publication time alone is saved
+    html = client.get("/blog/2024/").text
+    assert 'href="/blog/2023/"' in html and 'href="/blog/2021/"' not in html
+
+
+def test_archive_years_follow_the_site_time_zone(client, make_post, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.TIME_ZONE = "Asia/Tokyo"
+    make_post(published_at=datetime(2022, 6, 1, tzinfo=UTC))
+    make_post(published_at=datetime(2023, 12, 31, 20, tzinfo=UTC))  # 1 January 2024 in Tokyo
+    html = client.get("/blog/").text
+    assert 'href="/blog/2024/"' in html and 'href="/blog/2023/"' not in html
