@@ -154,10 +154,10 @@ class Post(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
             cursor.execute(
                 f"SELECT * FROM (SELECT 0 AS side, slug, title FROM {table}"
                 " WHERE published_at <= %s AND (published_at < %s OR (published_at = %s AND id < %s))"
-                " ORDER BY published_at DESC, id DESC LIMIT 1) AS previous"
+                " ORDER BY published_at DESC, id DESC LIMIT 1) AS earlier"
                 f" UNION ALL SELECT * FROM (SELECT 1 AS side, slug, title FROM {table}"
                 " WHERE published_at <= %s AND (published_at > %s OR (published_at = %s AND id > %s))"
-                " ORDER BY published_at, id LIMIT 1) AS next",
+                " ORDER BY published_at, id LIMIT 1) AS later",
                 [now, moment, moment, self.pk] * 2,
             )
             found = {side: Neighbour(slug, title) for side, slug, title in cursor}

@@ -252,10 +252,10 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
             cursor.execute(
                 f"SELECT * FROM (SELECT 0 AS side, slug, title FROM {table}"
                 " WHERE published_at <= %s AND (date < %s OR (date = %s AND id < %s))"
-                " ORDER BY date DESC, id DESC LIMIT 1) AS previous"
+                " ORDER BY date DESC, id DESC LIMIT 1) AS earlier"
                 f" UNION ALL SELECT * FROM (SELECT 1 AS side, slug, title FROM {table}"
                 " WHERE published_at <= %s AND (date > %s OR (date = %s AND id > %s))"
-                " ORDER BY date, id LIMIT 1) AS next",
+                " ORDER BY date, id LIMIT 1) AS later",
                 [now, day, day, self.pk] * 2,
             )
             found = {side: Neighbour(slug, title) for side, slug, title in cursor}
