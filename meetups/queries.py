@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Count, JSONField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, JSONField, Max, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from meetups.models import (
     Delivery,
     Paper,
     PresenterClaim,
+    ReadingListEntry,
     Series,
     Session,
     Suggestion,
@@ -29,6 +30,77 @@ def visible_sessions(user):
 def session_page_sessions(user):
     """Sessions a visitor may see, with what their page shows: display parts and RSVP counts."""
     return with_attendance_counts(visible_sessions(user))
+
+
+# What a session page shows on every visit; the rest is in its parts rendered once
+# per version (see meetups.views.club), which fetch the whole session when rendered.
+_SESSION_PAGE_FIELDS = (
+    "number",
+    "title",
+    "starts_at",
+    "ends_at",
+    "status",
+    "capacity",
+    "rsvps_closed",
+    "published_at",
+    "updated_at",
+    "series__name",
+    "series__slug",
+    "series__time_zone",
+    "series__default_capacity",
+    "series__updated_at",
+)
+
+
+def session_with_neighbours(
+    user, *, series_slug: str, number: int
+) -> tuple[Session | None, Session | None, Session | None]:
+    """
+    The session a visitor may see at `series_slug`/`number` (with what its page
+    shows on every visit, see `_SESSION_PAGE_FIELDS`), and the sessions before
+    and after it among those the visitor may see, or None for each missing.
+    Sessions are numbered one after another, so the neighbours usually are the
+    numbers either side, fetched in the same query; only a gap (a draft, a
+    deleted session) or the newest session costs a query more.
+    """
+    rows = (
+        Session.objects.visible_to(user)
+        .select_related("series")
+        .only(*_SESSION_PAGE_FIELDS)
+        .filter(series__slug=series_slug, number__gte=number - 1, number__lte=number + 1)
+    )
+    by_number = {row.number: row for row in rows}
+    session = by_number.get(number)
+    if session is None:
+        return None, None, None
+    visible = Session.objects.visible_to(user)
+    previous = by_number.get(number - 1)
+    # save() gives a session without a number (or 0) the next free one: numbers start at 1.
+    if previous is None and number > 1:
+        previous = session.previous_session(visible)
+    following = by_number.get(number + 1)
+    if following is None:
+        following = session.next_session(visible)
+    return session, previous, following
+
+
+def reading_list_version(session: Session) -> tuple:
+    """
+    What changes whenever anything of the reading list of `session` does: how
+    many entries, their latest edit and their papers' latest edit.
+    """
+    latest = ReadingListEntry.objects.filter(session=session.pk).aggregate(
+        entries=Count("pk"), edited=Max("updated_at"), papers_edited=Max("paper__updated_at")
+    )
+    return (latest["entries"], latest["edited"], latest["papers_edited"])
+
+
+def attendance_counts(session: Session) -> dict[str, int]:
+    """`going_count` and `waiting_count` of `session`, counted in one query."""
+    return Attendance.objects.filter(session=session.pk).aggregate(
+        going_count=Count("pk", filter=Q(status=AttendanceStatus.GOING)),
+        waiting_count=Count("pk", filter=Q(status=AttendanceStatus.WAITING)),
+    )
 
 
 def rsvps_of_address(email: str):
@@ -81,6 +153,48 @@ def past_session_lines(user, series: Series, *, now: datetime):
         )
         .annotate(paper_count=Count("reading_list"))
         .order_by("-starts_at", "-number")
+    )
+
+
+def series_page_series():
+    """
+    Series with what their page shows of them on every visit (name, address and
+    `updated_at`): the rest is in parts rendered once per version of the series.
+    """
+    return Series.objects.only("name", "slug", "updated_at")
+
+
+def upcoming_session_rows(user, series: Series, *, now: datetime) -> list[dict]:
+    """
+    The sessions of `series` a visitor may see that have not ended, soonest
+    first, as rows of what their cards' versions need (see meetups.views.club):
+    `pk`, `status`, `published_at`, `updated_at` (which a change of the reading
+    list moves too, see meetups.models.session) and `papers_edited`, the latest
+    edit of a paper on the reading list.
+    """
+    return list(
+        Session.objects.visible_to(user)
+        .filter(series=series, ends_at__gt=now)
+        .order_by("starts_at", "number")
+        .values("pk", "status", "published_at", "updated_at")
+        .annotate(papers_edited=Max("reading_list__paper__updated_at"))
+    )
+
+
+def past_session_rows(user, series: Series, *, now: datetime):
+    """
+    The past sessions of `series` a visitor may see, newest first, as rows of
+    what their lines' versions need: `pk`, `published_at` and `updated_at`
+    (which a change of the reading list moves too, see meetups.models.session),
+    and in each row `total`, how many there are in all: a page of them needs
+    no second query to count them.
+    """
+    return (
+        Session.objects.visible_to(user)
+        .filter(series=series, ends_at__lte=now)
+        .order_by("-starts_at", "-number")
+        .values("pk", "published_at", "updated_at")
+        .annotate(total=Window(Count("pk")))
     )
 
 
