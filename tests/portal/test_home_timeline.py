@@ -5,6 +5,7 @@ order, with which date, and what “Coming up” keeps room for.
 
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -137,3 +138,53 @@ def test_each_entry_shows_its_own_tags_when_kinds_share_an_id(client, make_post,
     )
     assert "#quic" in entries["A post"] and "#raft" not in entries["A post"]
     assert "#raft" in entries["A talk"] and "#quic" not in entries["A talk"]
+
+
+def _later(delta: timedelta):
+    """The clock `delta` from now, for every reader of timezone.now()."""
+    return mock.patch("django.utils.timezone.now", return_value=timezone.now() + delta)
+
+
+def _coming_up(html: str) -> str:
+    return html[: html.index('id="latest-heading"')]
+
+
+def test_home_shows_every_change_on_the_next_request(
+    client, make_post, make_talk, make_session, settings
+):
+    """Keys are read from querysets built once: each read still sees what changed."""
+    settings.PAGE_CACHE_SECONDS = 0  # the entries' own cache, not the page cache, is tested
+    make_post(title="A scheduled post", published_at=timezone.now() + timedelta(hours=1))
+    talk = make_talk(title="A talk to delete", date=timezone.localdate() - timedelta(days=2))
+    session = make_session(number=30, days=-1, title="A session to unpublish")
+    html = client.get("/").text
+    assert "A scheduled post" not in html
+    assert "A talk to delete" in html and "A session to unpublish" in html
+    talk.delete()
+    session.unpublish()
+    html = client.get("/").text
+    assert "A talk to delete" not in html and "A session to unpublish" not in html
+    with _later(timedelta(hours=1, seconds=1)):
+        assert "A scheduled post" in _timeline(client.get("/").text)
+
+
+def test_a_session_leaves_coming_up_when_it_ends(client, make_session, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    session = make_session(number=31, days=0, title="Tonight", starts_at=timezone.now())
+    html = client.get("/").text
+    assert "Tonight" in _coming_up(html) and "Meets on" in _timeline(html)
+    with _later(session.ends_at - timezone.now() + timedelta(seconds=1)):
+        html = client.get("/").text
+    assert "Tonight" not in _coming_up(html) and "Met on" in _timeline(html)
+
+
+def test_a_talk_is_given_once_its_day_has_come(client, make_talk, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    make_talk(title="Tomorrow's keynote", date=tomorrow)
+    html = client.get("/").text
+    assert "To be given on" in _timeline(html) and "Tomorrow&#x27;s keynote" in _coming_up(html)
+    with _later(timedelta(days=2)):
+        html = client.get("/").text
+    assert "Given on" in _timeline(html) and "To be given on" not in _timeline(html)
+    assert "Tomorrow&#x27;s keynote" not in _coming_up(html)
