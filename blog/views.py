@@ -9,23 +9,28 @@ from portal.fragments import object_tags, render_keyed, render_once, render_part
 from portal.pagination import paginate
 
 
-def _entry_versions(rows) -> dict[int, tuple]:
-    """
-    Everything each post's entry in a list shows that can change (see
-    portal.fragments), by post, from its row of `Post.objects.entry_keys()`.
-    """
-    tags = tags_by_pk(Post, [row.pk for row in rows])
-    return {row.pk: (*row, tags.get(row.pk, ())) for row in rows}
-
-
 def _entries(page) -> list[str]:
-    """The rendered entries of a page of posts, each cached by its post, loaded only if not."""
-    return render_keyed(
+    """
+    The rendered entries of a page of posts, each cached by everything it shows
+    that can change (see portal.fragments): the columns of `entry_keys()` and the
+    post's tags. Only posts whose entry is not cached yet are loaded.
+    """
+    rows = list(page.object_list)
+    tags = tags_by_pk(Post, [row.pk for row in rows])
+
+    def load(pks):
+        posts = Post.objects.published().select_related("author").in_bulk(pks)
+        for pk, post in posts.items():
+            post.entry_tags = tags.get(pk, ())  # as read for the version, not asked for again
+        return posts
+
+    entries = render_keyed(
         "blog/post_list.html#post-entry",
-        _entry_versions(page.object_list),
+        {row.pk: (*row, tags.get(row.pk, ())) for row in rows},
         name="post",
-        load=lambda pks: Post.objects.published().for_display().in_bulk(pks),
+        load=load,
     )
+    return list(entries.values())
 
 
 def _archive_html(years: list[int]) -> str:

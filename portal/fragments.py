@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import TaggedItem
@@ -127,8 +128,11 @@ def object_tags(obj: Any) -> tuple:
     return tags_by_pk(type(obj), [obj.pk]).get(obj.pk, ())
 
 
-def tags_by_pk(model: type, pks: Sequence[Any]) -> dict[Any, tuple]:
-    """The tags (see `object_tags`) of the objects of `model` with primary keys `pks`, by key."""
+def tags_by_pk(model: type, pks: Sequence[Any] | QuerySet) -> dict[Any, tuple]:
+    """
+    The tags (see `object_tags`) of the objects of `model` with primary keys
+    `pks` (or those a query of `pk` values gives), by key.
+    """
     rows = (
         TaggedItem.objects.filter(
             content_type=ContentType.objects.get_for_model(model), object_id__in=pks
@@ -148,13 +152,13 @@ def render_keyed(
     *,
     name: str,
     load: Callable[[list], dict[Any, Any]],
-) -> list[SafeString]:
+) -> dict[Any, SafeString]:
     """
     As `render_each`, for items known by their keys and versions before they are
-    loaded: `versions` maps each item's key to its version, in the order shown.
-    Only the items whose entry is not in the cache yet are loaded, all at once
-    with `load(keys)` (their objects by key); an item it does not return (gone
-    since its version was read) is left out.
+    loaded: `versions` maps each item's key to its version, and the answer maps
+    it to the item's entry, in the same order. Only the items whose entry is not
+    in the cache yet are loaded, all at once with `load(keys)` (their objects by
+    key); an item it does not return (gone since its version was read) is left out.
     """
     cache_keys = {key: fragment_key(template_name, version) for key, version in versions.items()}
     found = cache_get_many(list(cache_keys.values()))
@@ -166,5 +170,8 @@ def render_keyed(
         }
         cache_set_many(rendered)
         found.update(rendered)
-    html = (found.get(cache_key) for cache_key in cache_keys.values())
-    return [mark_safe(fragment) for fragment in html if fragment is not None]
+    return {
+        key: mark_safe(found[cache_key])
+        for key, cache_key in cache_keys.items()
+        if cache_key in found
+    }

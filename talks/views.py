@@ -1,20 +1,19 @@
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
 
-from portal.fragments import object_tags, render_each, render_once, render_parts, tags_version
+from portal.fragments import object_tags, render_keyed, render_once, render_parts, tags_by_pk
 from portal.pagination import PER_PAGE, paginate
 from portal.query_text import holds_nul
 from talks.models import Talk
@@ -31,6 +30,11 @@ class _Row(NamedTuple):
     event_name: str
 
 
+class _PastEntry(NamedTuple):
+    year: int
+    html: str
+
+
 def _rows(talks) -> list[_Row]:
     return [_Row(*values) for values in talks.order_by().values_list("pk", "date", "event_name")]
 
@@ -41,13 +45,24 @@ def _event_facets(rows: list[_Row]) -> list[dict]:
     return [{"event_name": name, "talk_count": counts[name]} for name in sorted(counts)]
 
 
-def _tag_facets(talks):
-    """Every tag used by `talks`, by name, with its number of talks."""
-    return list(
-        Tag.objects.filter(talks__in=talks.order_by().values("pk"))
-        .annotate(talk_count=Count("talks", distinct=True))
-        .order_by("name")
-    )
+@dataclass
+class _TagFacet:
+    """A tag the list can be narrowed to, with its number of talks."""
+
+    slug: str
+    name: str
+    talk_count: int
+    filter_href: str = ""
+
+
+def _tag_facets(rows: list[_Row], talk_tags: dict[int, tuple]) -> list[_TagFacet]:
+    """Every tag of the talks of `rows`, by name, with its number of talks."""
+    counts, names = Counter(), {}
+    for row in rows:
+        for tag in talk_tags.get(row.pk, ()):
+            counts[tag.slug] += 1
+            names[tag.slug] = tag.name
+    return [_TagFacet(slug, names[slug], counts[slug]) for slug in sorted(counts, key=names.get)]
 
 
 def _year_pages(past: list[_Row], per_page: int) -> list[dict]:
@@ -64,18 +79,39 @@ def _filter_href(filters: dict[str, str | None], **changes: str | None) -> str:
     return f"?{query}" if query else reverse("talks:talk_list")
 
 
-def _item_version(talk: Talk) -> tuple:
-    """Everything a talk's entry in the list shows that can change (see portal.fragments)."""
-    return (talk.pk, talk.updated_at, talk.writeup_href, tags_version(talk.tags.all()))
-
-
-def _with_entries(talks: list[Talk]) -> list[Talk]:
-    """`talks`, each with `entry_html`, its rendered entry in the list."""
-    entries = render_each(
-        "talks/talk_list.html#talk-item", talks, name="talk", version=_item_version
+def _entries(published, rows: list[_Row], talk_tags: dict[int, tuple]) -> dict[int, str]:
+    """
+    The rendered entries of the talks of `rows`, by talk, each cached by
+    everything it shows that can change (see portal.fragments): the talk's
+    updated_at, its write-up and tags. Only talks whose entry is not cached yet
+    are loaded; a talk unpublished since `rows` were read is left out.
+    """
+    now = timezone.now()
+    shown = published.filter(pk__in=[row.pk for row in rows]).order_by()
+    keys = {}
+    for pk, updated_at, writeup_url, post_slug, post_published_at in shown.values_list(
+        "pk", "updated_at", "writeup_url", "writeup_post__slug", "writeup_post__published_at"
+    ):
+        # The write-up post is linked once published (see Talk.writeup_href).
+        post_is_published = post_published_at is not None and post_published_at <= now
+        keys[pk] = (pk, updated_at, writeup_url, post_slug if post_is_published else None)
+    versions = {
+        row.pk: (*keys[row.pk], talk_tags.get(row.pk, ())) for row in rows if row.pk in keys
+    }
+    return render_keyed(
+        "talks/talk_list.html#talk-item",
+        versions,
+        name="talk",
+        load=lambda pks: _with_tags(
+            published.select_related("writeup_post").in_bulk(pks), talk_tags
+        ),
     )
-    for talk, html in zip(talks, entries, strict=True):
-        talk.entry_html = html
+
+
+def _with_tags(talks: dict[int, Talk], talk_tags: dict[int, tuple]) -> dict[int, Talk]:
+    """`talks`, each with `entry_tags`: its tags as already read, not asked for again."""
+    for pk, talk in talks.items():
+        talk.entry_tags = talk_tags.get(pk, ())
     return talks
 
 
@@ -86,8 +122,8 @@ def talk_list(request):
     the sidebar links every year to its page. `?tag=` and `?event=` narrow the
     list, and each offers only the values that still match the other filter; a
     value that matches no published talk is a 404, so only real filters are ever
-    answered (and followed by crawlers). Four queries, however many talks: the
-    dates and events of every talk, then the page's talks with their tags.
+    answered (and followed by crawlers). Three queries, however many talks: the
+    dates and events of every talk, their tags, then what the page's entries show.
     """
     tag_slug = request.GET.get("tag") or None
     event = request.GET.get("event") or None
@@ -97,13 +133,20 @@ def talk_list(request):
     if event is not None and (holds_nul(event) or len(event) > _EVENT_NAME_MAX_LENGTH):
         raise Http404("Not an event.")
     published = Talk.objects.published()
-    tags = _tag_facets(published.filter(event_name=event) if event else published)
+    every_row = _rows(published)
+    # Every published talk's tags, in one query: the filters, their counts and the
+    # page's entries are all worked out from them.
+    talk_tags = tags_by_pk(Talk, published.order_by().values("pk"))
+    at_event = [row for row in every_row if row.event_name == event] if event else every_row
+    tags = _tag_facets(at_event, talk_tags)
     tag = None
     if tag_slug:
         tag = next((tag for tag in tags if tag.slug == tag_slug), None)
         if tag is None:
             raise Http404("No published talk has this tag (at this event).")
-    rows = _rows(published.filter(tags__slug=tag.slug) if tag else published)
+    rows = every_row
+    if tag:
+        rows = [row for row in rows if tag.slug in {item.slug for item in talk_tags[row.pk]}]
     events = _event_facets(rows)
     if event:
         if event not in {row["event_name"] for row in events}:
@@ -122,16 +165,18 @@ def talk_list(request):
     page = paginate(request, past, per_page=PER_PAGE)
     if page.number > 1:
         upcoming = []
-    # Published again: a talk unpublished since the first query is left out, not an error.
-    shown = published.filter(pk__in=[row.pk for row in [*upcoming, *page.object_list]])
-    talks = {talk.pk: talk for talk in shown.for_list()}
+    entries = _entries(published, [*upcoming, *page.object_list], talk_tags)
     filters = {"tag": tag.slug if tag else None, "event": event}
     return render(
         request,
         "talks/talk_list.html",
         {
-            "upcoming": _with_entries([talks[row.pk] for row in upcoming if row.pk in talks]),
-            "past": _with_entries([talks[row.pk] for row in page.object_list if row.pk in talks]),
+            "upcoming": [entries[row.pk] for row in upcoming if row.pk in entries],
+            "past": [
+                _PastEntry(row.date.year, entries[row.pk])
+                for row in page.object_list
+                if row.pk in entries
+            ],
             "page": page,
             "tag": tag,
             "event": event,
@@ -141,7 +186,9 @@ def talk_list(request):
     )
 
 
-def _sidebar(filters: dict, events: list[dict], tags: list[Tag], year_pages: list[dict]) -> str:
+def _sidebar(
+    filters: dict, events: list[dict], tags: list[_TagFacet], year_pages: list[dict]
+) -> str:
     """The filters beside the list, cached by everything they show."""
     version = (
         tuple(filters.items()),

@@ -142,6 +142,9 @@ def test_list_query_count_does_not_grow_with_talks(
         with django_assert_num_queries(len(one.captured_queries)):
             response = client.get("/talks/?page=2")
         assert response.text.count('class="entry entry--talk"') == 8
+        # Once every entry is cached, no talk is loaded: only what the versions need is read.
+        with django_assert_num_queries(len(one.captured_queries) - 1):
+            client.get("/talks/?page=2")
 
 
 # --- Filters ------------------------------------------------------------------------------
@@ -552,6 +555,15 @@ def test_list_entries_show_every_change_at_once(client, make_talk, make_post, se
     tag.save()
     assert "#QUIC-renamed" in client.get("/talks/").text
 
+    talk.tags.add("raft")
+    assert 'href="/tags/raft/"' in client.get("/talks/").text
+    writeup.unpublish()
+    assert "Write-up" not in client.get("/talks/").text
+
+    talk.unpublish()
+    assert "Edited title" not in client.get("/talks/").text
+    talk.publish()
+    assert "Edited title" in client.get("/talks/").text
     talk.delete()
     assert "Edited title" not in client.get("/talks/").text
 
