@@ -1,5 +1,6 @@
 """Reads of the paper club used by pages, feeds, calendars and the timeline."""
 
+import functools
 from datetime import datetime
 
 from django.db.models import Count, JSONField, Max, OuterRef, Q, Subquery, Window
@@ -64,9 +65,8 @@ def session_with_neighbours(
     deleted session) or the newest session costs a query more.
     """
     rows = (
-        Session.objects.visible_to(user)
-        .select_related("series")
-        .only(*_SESSION_PAGE_FIELDS)
+        _page_sessions()
+        .visible_to(user)
         .filter(series__slug=series_slug, number__gte=number - 1, number__lte=number + 1)
     )
     by_number = {row.number: row for row in rows}
@@ -89,10 +89,10 @@ def reading_list_version(session: Session) -> tuple:
     What changes whenever anything of the reading list of `session` does: how
     many entries, their latest edit and their papers' latest edit.
     """
-    latest = ReadingListEntry.objects.filter(session=session.pk).aggregate(
-        entries=Count("pk"), edited=Max("updated_at"), papers_edited=Max("paper__updated_at")
-    )
-    return (latest["entries"], latest["edited"], latest["papers_edited"])
+    edits = list(_reading_list_edits().filter(session=session.pk))
+    if not edits:
+        return (0, None, None)
+    return (len(edits), max(edit for edit, _ in edits), max(paper for _, paper in edits))
 
 
 def attendance_counts(session: Session) -> dict[str, int]:
@@ -161,7 +161,7 @@ def series_page_series():
     Series with what their page shows of them on every visit (name, address and
     `updated_at`): the rest is in parts rendered once per version of the series.
     """
-    return Series.objects.only("name", "slug", "updated_at")
+    return _series_on_page()
 
 
 def upcoming_session_rows(user, series: Series, *, now: datetime) -> list[dict]:
@@ -169,16 +169,16 @@ def upcoming_session_rows(user, series: Series, *, now: datetime) -> list[dict]:
     The sessions of `series` a visitor may see that have not ended, soonest
     first, as rows of what their cards' versions need (see meetups.views.club):
     `pk`, `status`, `published_at`, `updated_at` (which a change of the reading
-    list moves too, see meetups.models.session) and `papers_edited`, the latest
-    edit of a paper on the reading list.
+    list moves too, see meetups.models.session), `papers_edited` (the latest
+    edit of a paper on the reading list) and `tags`, (slug, name) pairs.
     """
-    return list(
-        Session.objects.visible_to(user)
-        .filter(series=series, ends_at__gt=now)
-        .order_by("starts_at", "number")
-        .values("pk", "status", "published_at", "updated_at")
-        .annotate(papers_edited=Max("reading_list__paper__updated_at"))
-    )
+    rows = {}
+    for row in _upcoming_rows().visible_to(user).filter(series=series, ends_at__gt=now):
+        slug, name = row.pop("tags__slug"), row.pop("tags__name")
+        rows.setdefault(row["pk"], {**row, "tags": []})
+        if slug is not None:
+            rows[row["pk"]]["tags"].append((slug, name))
+    return [{**row, "tags": tuple(sorted(row["tags"]))} for row in rows.values()]
 
 
 def past_session_rows(user, series: Series, *, now: datetime):
@@ -189,10 +189,44 @@ def past_session_rows(user, series: Series, *, now: datetime):
     and in each row `total`, how many there are in all: a page of them needs
     no second query to count them.
     """
+    return _past_rows().visible_to(user).filter(series=series, ends_at__lte=now)
+
+
+# --- built once: what the club's pages read on every visit ----------------------------------
+# Each request only filters these: their column lists, joins and annotations cost
+# more to build than their small queries cost to run. They are never evaluated
+# themselves (a queryset keeps what it fetched), only the filtered copies are.
+
+
+@functools.cache
+def _page_sessions():
+    return Session.objects.select_related("series").only(*_SESSION_PAGE_FIELDS)
+
+
+@functools.cache
+def _reading_list_edits():
+    return ReadingListEntry.objects.order_by().values_list("updated_at", "paper__updated_at")
+
+
+@functools.cache
+def _series_on_page():
+    return Series.objects.only("name", "slug", "updated_at")
+
+
+@functools.cache
+def _upcoming_rows():
+    # A row for each tag (or one without): the versions need them, and a query less.
     return (
-        Session.objects.visible_to(user)
-        .filter(series=series, ends_at__lte=now)
-        .order_by("-starts_at", "-number")
+        Session.objects.order_by("starts_at", "number")
+        .values("pk", "status", "published_at", "updated_at", "tags__slug", "tags__name")
+        .annotate(papers_edited=Max("reading_list__paper__updated_at"))
+    )
+
+
+@functools.cache
+def _past_rows():
+    return (
+        Session.objects.order_by("-starts_at", "-number")
         .values("pk", "published_at", "updated_at")
         .annotate(total=Window(Count("pk")))
     )

@@ -20,7 +20,7 @@ from meetups.queries import (
     upcoming_session_rows,
     visible_sessions,
 )
-from portal.fragments import object_tags, render_keyed, render_parts, tags_by_pk
+from portal.fragments import object_tags, render_keyed, render_parts
 from portal.links import absolute_url
 from portal.pagination import page_number
 
@@ -59,7 +59,7 @@ def _line_version(row: dict, *, series: Series, now) -> tuple:
     )
 
 
-def _card_version(row: dict, *, series: Series, tags: dict, now) -> tuple:
+def _card_version(row: dict, *, series: Series, now) -> tuple:
     """
     Everything a coming session's card shows that can change (see portal.fragments):
     a change of its reading list moves `updated_at`, an edit of a paper `papers_edited`.
@@ -71,14 +71,13 @@ def _card_version(row: dict, *, series: Series, tags: dict, now) -> tuple:
         _is_published(row, now),
         series.updated_at,
         row["papers_edited"],
-        tags.get(row["pk"], ()),
+        row["tags"],
     )
 
 
 def _upcoming_cards(request, series: Series, *, now) -> tuple[SafeString | None, list]:
     """The card of the next session (None when none is due) and those of the later ones."""
     rows = upcoming_session_rows(request.user, series, now=now)
-    tags = tags_by_pk(Session, [row["pk"] for row in rows])
 
     def load(pks: list[int]) -> dict[int, Session]:
         return {
@@ -87,7 +86,7 @@ def _upcoming_cards(request, series: Series, *, now) -> tuple[SafeString | None,
 
     cards = render_keyed(
         "meetups/partials.html#session-card",
-        {row["pk"]: _card_version(row, series=series, tags=tags, now=now) for row in rows},
+        {row["pk"]: _card_version(row, series=series, now=now) for row in rows},
         name="session",
         load=load,
     )
