@@ -24,13 +24,12 @@ def _entries(page) -> list[str]:
             post.entry_tags = tags.get(pk, ())  # as read for the version, not asked for again
         return posts
 
-    entries = render_keyed(
+    return render_keyed(
         "blog/post_list.html#post-entry",
         {row.pk: (*row, tags.get(row.pk, ())) for row in rows},
         name="post",
         load=load,
     )
-    return list(entries.values())
 
 
 def _archive_html(years: list[int]) -> str:

@@ -152,14 +152,25 @@ def render_keyed(
     *,
     name: str,
     load: Callable[[list], dict[Any, Any]],
-) -> dict[Any, SafeString]:
+) -> list[SafeString]:
     """
     As `render_each`, for items known by their keys and versions before they are
-    loaded: `versions` maps each item's key to its version, and the answer maps
-    it to the item's entry, in the same order. Only the items whose entry is not
-    in the cache yet are loaded, all at once with `load(keys)` (their objects by
-    key); an item it does not return (gone since its version was read) is left out.
+    loaded: `versions` maps each item's key to its version, in the order shown.
+    Only the items whose entry is not in the cache yet are loaded, all at once
+    with `load(keys)` (their objects by key); an item it does not return (gone
+    since its version was read) is left out.
     """
+    return list(render_keyed_by_key(template_name, versions, name=name, load=load).values())
+
+
+def render_keyed_by_key(
+    template_name: str,
+    versions: dict[Any, tuple],
+    *,
+    name: str,
+    load: Callable[[list], dict[Any, Any]],
+) -> dict[Any, SafeString]:
+    """As `render_keyed`, each entry by its item's key (in the order of `versions`)."""
     cache_keys = {key: fragment_key(template_name, version) for key, version in versions.items()}
     found = cache_get_many(list(cache_keys.values()))
     missing = [key for key, cache_key in cache_keys.items() if cache_key not in found]

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from portal.fragments import object_tags, render_keyed, render_once, render_parts, tags_by_pk
+from portal.fragments import object_tags, render_keyed_by_key, render_once, render_parts, tags_by_pk
 from portal.pagination import PER_PAGE, paginate
 from portal.query_text import holds_nul
 from talks.models import Talk
@@ -98,7 +98,7 @@ def _entries(published, rows: list[_Row], talk_tags: dict[int, tuple]) -> dict[i
     versions = {
         row.pk: (*keys[row.pk], talk_tags.get(row.pk, ())) for row in rows if row.pk in keys
     }
-    return render_keyed(
+    return render_keyed_by_key(
         "talks/talk_list.html#talk-item",
         versions,
         name="talk",
