@@ -18,7 +18,7 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -84,6 +84,10 @@ class TimelineSource:
 
     def count(self, *, tag: str | None = None) -> int:
         raise NotImplementedError
+
+    def counted_keys(self, *, limit: int, tag: str | None = None) -> tuple[list["EntryKey"], int]:
+        """`keys()`, and how many items there are in all (`count()`)."""
+        return self.keys(limit=limit, tag=tag), self.count(tag=tag)
 
     def tag_counts(self) -> Counter:
         """Published items per tag slug."""
@@ -199,6 +203,23 @@ class ModelTimelineSource(TimelineSource):
             for row in rows
         ]
 
+    def counted_keys(self, *, limit: int, tag: str | None = None) -> tuple[list[EntryKey], int]:
+        # The count rides along as a window over every matching row: a tag's items
+        # are all read to be sorted anyway, so this costs far less than a second
+        # query. (The whole timeline of posts is read in index order and stops at
+        # the limit; a window there would read every post: it is not counted.)
+        rows = list(
+            self._tagged(self._key_rows.published(), tag).annotate(total=Window(Count("pk")))[
+                : max(limit, 1)
+            ]
+        )
+        now = timezone.now()
+        keys = [
+            EntryKey(self, row[0], row[1], (self.kind, *self.row_version(row[:-1], now=now)))
+            for row in rows[:limit]
+        ]
+        return keys, rows[0][-1] if rows else 0
+
     def entries_for(self, keys: list[EntryKey]) -> dict[Any, TimelineEntry]:
         objects = self.queryset().filter(pk__in=[key.pk for key in keys])
         return {obj.pk: self.to_entry(obj) for obj in objects}
@@ -313,6 +334,12 @@ class Timeline:
         per_source = [source.keys(limit=stop, tag=self.tag) for source in self.sources]
         return _merged(per_source)[start:stop]
 
+    def counted_keys(self, start: int, stop: int) -> tuple[list[EntryKey], int]:
+        """The keys of [start:stop] of the merged list, and the length of the whole list."""
+        counted = [source.counted_keys(limit=stop, tag=self.tag) for source in self.sources]
+        merged = _merged([keys for keys, _ in counted])
+        return merged[start:stop], sum(total for _, total in counted)
+
     def __getitem__(self, key):
         if not isinstance(key, slice):
             raise TypeError("Timeline supports slices only")
@@ -344,6 +371,11 @@ class RenderedTimeline(Timeline):
         if not isinstance(key, slice):
             raise TypeError("Timeline supports slices only")
         return render_entries(self.keys(key), template=self.template)
+
+    def counted_slice(self, start: int, stop: int) -> tuple[list[SafeString], int]:
+        """The rendered entries of [start:stop], and the length of the whole list."""
+        keys, total = self.counted_keys(start, stop)
+        return render_entries(keys, template=self.template), total
 
     def slice_and_more(self, start: int, stop: int) -> tuple[list[SafeString], bool]:
         """
