@@ -20,7 +20,7 @@ from meetups.queries import (
     upcoming_session_rows,
     visible_sessions,
 )
-from portal.fragments import object_tags, render_keyed, render_parts
+from portal.fragments import object_tags, render_keyed, render_keyed_by_key, render_parts
 from portal.links import absolute_url
 from portal.pagination import page_number
 
@@ -84,20 +84,22 @@ def _upcoming_cards(request, series: Series, *, now) -> tuple[SafeString | None,
             session.pk: session for session in visible_sessions(request.user).filter(pk__in=pks)
         }
 
-    cards = render_keyed(
+    cards = render_keyed_by_key(
         "meetups/partials.html#session-card",
         {row["pk"]: _card_version(row, series=series, now=now) for row in rows},
         name="session",
         load=load,
     )
-    if len(cards) != len(rows):
-        # One went since its row was read: the rest, in their order, next session or not.
-        return None, cards
     # The next session: the first that takes place and that everyone can see.
-    for index, row in enumerate(rows):
-        if row["status"] != SessionStatus.CANCELLED and _is_published(row, now):
-            return cards[index], cards[:index] + cards[index + 1 :]
-    return None, cards
+    next_pk = next(
+        (
+            row["pk"]
+            for row in rows
+            if row["status"] != SessionStatus.CANCELLED and _is_published(row, now)
+        ),
+        None,
+    )
+    return cards.get(next_pk), [card for pk, card in cards.items() if pk != next_pk]
 
 
 def _past_page(request, series: Series, *, now) -> tuple[Page, list]:
