@@ -141,8 +141,12 @@ def tags_by_pk(model: type, pks: Sequence[Any] | QuerySet) -> dict[Any, tuple]:
         .values_list("object_id", "tag__slug", "tag__name")
     )
     tags: dict[Any, list] = {}
+    links: dict[str, TagLink] = {}  # one per tag, however many objects carry it
     for object_id, slug, name in rows:
-        tags.setdefault(object_id, []).append(TagLink(slug, name))
+        link = links.get(slug)
+        if link is None:
+            link = links[slug] = TagLink(slug, name)
+        tags.setdefault(object_id, []).append(link)
     return {pk: tuple(found) for pk, found in tags.items()}
 
 
