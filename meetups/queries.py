@@ -97,10 +97,11 @@ def reading_list_version(session: Session) -> tuple:
 
 def attendance_counts(session: Session) -> dict[str, int]:
     """`going_count` and `waiting_count` of `session`, counted in one query."""
-    return Attendance.objects.filter(session=session.pk).aggregate(
-        going_count=Count("pk", filter=Q(status=AttendanceStatus.GOING)),
-        waiting_count=Count("pk", filter=Q(status=AttendanceStatus.WAITING)),
-    )
+    counts = dict(_attendance_counts().filter(session=session.pk))
+    return {
+        "going_count": counts.get(AttendanceStatus.GOING, 0),
+        "waiting_count": counts.get(AttendanceStatus.WAITING, 0),
+    }
 
 
 def rsvps_of_address(email: str):
@@ -206,6 +207,11 @@ def _page_sessions():
 @functools.cache
 def _reading_list_edits():
     return ReadingListEntry.objects.order_by().values_list("updated_at", "paper__updated_at")
+
+
+@functools.cache
+def _attendance_counts():
+    return Attendance.objects.order_by().values_list("status").annotate(count=Count("pk"))
 
 
 @functools.cache
