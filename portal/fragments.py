@@ -19,7 +19,6 @@ from typing import Any, NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import QuerySet
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import TaggedItem
@@ -128,11 +127,8 @@ def object_tags(obj: Any) -> tuple:
     return tags_by_pk(type(obj), [obj.pk]).get(obj.pk, ())
 
 
-def tags_by_pk(model: type, pks: Sequence[Any] | QuerySet) -> dict[Any, tuple]:
-    """
-    The tags (see `object_tags`) of the objects of `model` with primary keys
-    `pks` (or those a query of `pk` values gives), by key.
-    """
+def tags_by_pk(model: type, pks: Sequence[Any]) -> dict[Any, tuple]:
+    """The tags (see `object_tags`) of the objects of `model` with primary keys `pks`, by key."""
     rows = (
         TaggedItem.objects.filter(
             content_type=ContentType.objects.get_for_model(model), object_id__in=pks

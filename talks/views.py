@@ -134,9 +134,9 @@ def talk_list(request):
         raise Http404("Not an event.")
     published = Talk.objects.published()
     every_row = _rows(published)
-    # Every published talk's tags, in one query: the filters, their counts and the
+    # The tags of every published talk, in one query: the filters, their counts and the
     # page's entries are all worked out from them.
-    talk_tags = tags_by_pk(Talk, published.order_by().values("pk"))
+    talk_tags = tags_by_pk(Talk, [row.pk for row in every_row])
     at_event = [row for row in every_row if row.event_name == event] if event else every_row
     tags = _tag_facets(at_event, talk_tags)
     tag = None
