@@ -111,7 +111,8 @@ def _past_page(request, series: Series, *, now) -> tuple[Page, list]:
     number = page_number(requested) if requested else 1
     if number is None:
         raise Http404("No such page: not a page number.")
-    start = (number - 1) * PAST_PER_PAGE
+    # Page 0 is a 404 below, as a page past the end is: never a negative slice.
+    start = (max(number, 1) - 1) * PAST_PER_PAGE
     rows = list(past_session_rows(request.user, series, now=now)[start : start + PAST_PER_PAGE])
     # Each row counts them all; with none, there are none, or the page is past the end.
     total = rows[0]["total"] if rows else 0
