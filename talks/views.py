@@ -146,7 +146,9 @@ def talk_list(request):
             raise Http404("No published talk has this tag (at this event).")
     rows = every_row
     if tag:
-        rows = [row for row in rows if tag.slug in {item.slug for item in talk_tags[row.pk]}]
+        rows = [
+            row for row in rows if tag.slug in {item.slug for item in talk_tags.get(row.pk, ())}
+        ]
     events = _event_facets(rows)
     if event:
         if event not in {row["event_name"] for row in events}:

@@ -195,6 +195,16 @@ def test_tag_counts_ignore_drafts_and_posts(client, make_talk, make_post):
     )
 
 
+def test_tag_filter_passes_over_talks_without_tags(client, make_talk):
+    make_talk(title="About QUIC", tags=["quic"])
+    make_talk(title="Untagged")
+
+    response = client.get("/talks/?tag=quic")
+
+    assert response.status_code == 200
+    assert headings(response.text, "h3") == ["About QUIC"]
+
+
 @pytest.mark.parametrize(
     "query",
     [
