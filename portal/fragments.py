@@ -186,3 +186,24 @@ def render_keyed_by_key(
         for key, cache_key in cache_keys.items()
         if cache_key in found
     }
+
+
+def every_tags_by_pk(model: type) -> dict[Any, tuple]:
+    """
+    The tags (see `object_tags`) of every object of `model`, drafts too, by key:
+    for a list that works from the tags of most of them. Cheaper there than
+    `tags_by_pk` with a hundred keys, each of which the query prepares and sends.
+    """
+    rows = (
+        TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(model))
+        .order_by("pk")
+        .values_list("object_id", "tag__slug", "tag__name")
+    )
+    tags: dict[Any, list] = {}
+    links: dict[str, TagLink] = {}  # one per tag, however many objects carry it
+    for object_id, slug, name in rows:
+        link = links.get(slug)
+        if link is None:
+            link = links[slug] = TagLink(slug, name)
+        tags.setdefault(object_id, []).append(link)
+    return {pk: tuple(found) for pk, found in tags.items()}

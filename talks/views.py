@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from portal.fragments import object_tags, render_keyed_by_key, render_once, render_parts, tags_by_pk
+from portal.fragments import (
+    every_tags_by_pk,
+    object_tags,
+    render_keyed_by_key,
+    render_once,
+    render_parts,
+)
 from portal.pagination import PER_PAGE, paginate
 from portal.query_text import holds_nul
 from talks.models import Talk
@@ -123,7 +129,8 @@ def talk_list(request):
     list, and each offers only the values that still match the other filter; a
     value that matches no published talk is a 404, so only real filters are ever
     answered (and followed by crawlers). Three queries, however many talks: the
-    dates and events of every talk, their tags, then what the page's entries show.
+    dates and events of every published talk, the tags of every talk, then what the
+    page's entries show.
     """
     tag_slug = request.GET.get("tag") or None
     event = request.GET.get("event") or None
@@ -134,9 +141,10 @@ def talk_list(request):
         raise Http404("Not an event.")
     published = Talk.objects.published()
     every_row = _rows(published)
-    # The tags of every published talk, in one query: the filters, their counts and the
-    # page's entries are all worked out from them.
-    talk_tags = tags_by_pk(Talk, [row.pk for row in every_row])
+    # The tags of every talk, in one query: the filters, their counts and the page's
+    # entries are all worked out from them. Only the published talks' are ever read
+    # (by the keys of `every_row`), so a draft's tags count nowhere.
+    talk_tags = every_tags_by_pk(Talk)
     at_event = [row for row in every_row if row.event_name == event] if event else every_row
     tags = _tag_facets(at_event, talk_tags)
     tag = None

@@ -205,6 +205,26 @@ def test_tag_filter_passes_over_talks_without_tags(client, make_talk):
     assert headings(response.text, "h3") == ["About QUIC"]
 
 
+def test_tag_filters_follow_drafts_being_tagged_and_published_at_once(client, make_talk, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # the filters' own cache, not the page cache, is tested
+    make_talk(tags=["quic"])
+    draft = make_talk(published=False)
+    draft.tags.add("quic", "raft")
+    html = client.get("/talks/").text
+    assert '#quic <span class="count">1</span>' in html and "#raft" not in html
+    assert client.get("/talks/?tag=raft").status_code == 404
+
+    draft.publish()
+    html = client.get("/talks/").text
+    assert '#quic <span class="count">2</span>' in html
+    assert '#raft <span class="count">1</span>' in html
+
+    draft.tags.remove("raft")
+    assert "#raft" not in client.get("/talks/").text
+    draft.unpublish()
+    assert '#quic <span class="count">1</span>' in client.get("/talks/").text
+
+
 @pytest.mark.parametrize(
     "query",
     [
