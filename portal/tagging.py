@@ -1,10 +1,16 @@
 """
 The one tag vocabulary (django-taggit) that posts, talks and sessions share, with
-the manager their `tags` fields use: `TaggableManager(manager=TagsManager)`.
+the manager their `tags` fields use: `TaggableManager(manager=TagsManager)`, and
+the rule that a tag added, removed or renamed moves the tagged object's `updated_at`.
 """
 
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from taggit.managers import _TaggableManager
+from taggit.models import Tag, TaggedItem
 
 
 class TagsManager(_TaggableManager):
@@ -47,3 +53,41 @@ class TagsManager(_TaggableManager):
                 f"{relation}__object_id": instance.pk,
             }
         )
+
+
+# --- a tag's change is a change of what shows it ----------------------------------------
+
+
+def touch_tagged_items(content_type_id: int, object_ids: Iterable) -> None:
+    """
+    Move `updated_at` of the objects with `object_ids` of one content type, when
+    their model has one: they show their tags, so entries rendered once per
+    version of them (see portal.fragments) follow a tag added, removed or
+    renamed as they follow an edit, and feeds date the change.
+    """
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is None or not any(field.name == "updated_at" for field in model._meta.fields):
+        return
+    model._base_manager.filter(pk__in=list(object_ids)).update(updated_at=timezone.now())
+
+
+def _tagged_item_changed(sender, instance, **kwargs):
+    # taggit adds a tag with get_or_create and removes it with a queryset delete, and a
+    # deleted tag takes its tagged items with it: each of these sends one of these.
+    touch_tagged_items(instance.content_type_id, [instance.object_id])
+
+
+def _tag_saved(sender, instance, created, **kwargs):
+    if created:
+        return  # nothing carries it yet
+    items = TaggedItem.objects.filter(tag=instance).values_list("content_type_id", "object_id")
+    by_type: dict[int, list] = {}
+    for content_type_id, object_id in items:
+        by_type.setdefault(content_type_id, []).append(object_id)
+    for content_type_id, object_ids in by_type.items():
+        touch_tagged_items(content_type_id, object_ids)
+
+
+post_save.connect(_tagged_item_changed, sender=TaggedItem, dispatch_uid="portal.tagging.item")
+post_delete.connect(_tagged_item_changed, sender=TaggedItem, dispatch_uid="portal.tagging.gone")
+post_save.connect(_tag_saved, sender=Tag, dispatch_uid="portal.tagging.tag")

@@ -1,6 +1,6 @@
 from dataclasses import replace
 from datetime import datetime, time
-from functools import partial
+from functools import lru_cache, partial
 
 from django.db.models import DateTimeField
 from django.db.models.functions import Cast, Least
@@ -10,6 +10,12 @@ from django.utils.dateformat import format as format_date
 
 from portal.timeline import ModelTimelineSource, TimelineEntry, register
 from talks.models import Talk
+
+
+@lru_cache(maxsize=1)
+def _local_date(now: datetime, zone):
+    # Every row of one query is read at the same `now`: the date is worked out once.
+    return timezone.localdate(now, zone)
 
 
 class TalkTimelineSource(ModelTimelineSource):
@@ -34,7 +40,7 @@ class TalkTimelineSource(ModelTimelineSource):
 
     def row_version(self, row, *, now):
         # “To be given on …” until the day has come.
-        return (*row, row[-1] >= timezone.localdate(now))
+        return (*row, row[-1] >= _local_date(now, timezone.get_current_timezone()))
 
     def to_entry(self, talk):
         excerpt = f"{talk.event_name}, {talk.place}."

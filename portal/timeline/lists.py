@@ -6,10 +6,8 @@ its rendered entries, what is coming up, and the tags in use.
 import heapq
 from collections import Counter
 
-from django.contrib.contenttypes.models import ContentType
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
-from taggit.models import TaggedItem
 
 from portal import fragments
 from portal.timeline.sources import EntryKey, TimelineEntry, TimelineSource, sources
@@ -104,44 +102,15 @@ def _load(keys: list[EntryKey]) -> dict[tuple, TimelineEntry]:
     }
 
 
-def _tags_by_key(keys: list[EntryKey]) -> dict[tuple, tuple]:
-    """The (slug, name) of each key's tags, for the versions: one query for every source."""
-    sources_by_type = {}
-    for source in {key.source for key in keys}:
-        model = source.tagged_model()
-        if model is not None:
-            sources_by_type[ContentType.objects.get_for_model(model).pk] = source
-    tags: dict[tuple, list] = {}
-    if sources_by_type:
-        # Every kind's ids in one list, not a condition per kind (which costs more to
-        # build than the query takes): an item of another kind sharing an id is skipped.
-        wanted = {(key.source, key.pk) for key in keys}
-        rows = (
-            TaggedItem.objects.filter(
-                content_type_id__in=list(sources_by_type),
-                object_id__in=list({key.pk for key in keys}),
-            )
-            .order_by("pk")
-            .values_list("content_type_id", "object_id", "tag__slug", "tag__name")
-        )
-        for content_type_id, object_id, slug, name in rows:
-            identity = (sources_by_type[content_type_id], object_id)
-            if identity in wanted:
-                tags.setdefault(identity, []).append((slug, name))
-    return {(key.source, key.pk): tuple(tags.get((key.source, key.pk), ())) for key in keys}
-
-
 def render_entries(keys: list[EntryKey], *, template: str) -> list[SafeString]:
     """
     The entries of `keys` rendered with `template` (as `entry`), each from the
     cache when its version is there, the others loaded and rendered together.
     """
-    tags = _tags_by_key(keys)
+    # A version needs no tags of its own: a tag added, removed or renamed moves the
+    # item's `updated_at` (portal.tagging).
     cache_keys = {
-        (key.source, key.pk): fragments.fragment_key(
-            template, (key.version, tags[key.source, key.pk])
-        )
-        for key in keys
+        (key.source, key.pk): fragments.fragment_key(template, key.version) for key in keys
     }
     found = fragments.cache_get_many(list(cache_keys.values()))
     missing = [key for key in keys if cache_keys[key.source, key.pk] not in found]
