@@ -63,5 +63,20 @@ def test_rerender_markdown_updates_stored_html_only_where_it_differs(make_post, 
     assert "blog.Post: 1 of 2 changed" in capsys.readouterr().out
     stale.refresh_from_db()
     assert stale.body_html == "<p>Some <em>emphasis</em>.</p>"
-    assert stale.updated_at == updated_at
-    assert Post.objects.get(pk=fresh.pk).body_html == "<p>Plain.</p>"
+    # Its page changed: the entries kept per version of the post follow it.
+    assert stale.updated_at > updated_at
+    fresh_updated_at = fresh.updated_at
+    fresh.refresh_from_db()
+    assert fresh.body_html == "<p>Plain.</p>" and fresh.updated_at == fresh_updated_at
+
+
+def test_a_rerendered_post_shows_its_new_html_on_the_next_request(client, make_post, settings):
+    from django.core.management import call_command
+
+    settings.PAGE_CACHE_SECONDS = 0  # the post page's own cached parts are what is tested
+    post = make_post(body="Some *emphasis*.")
+    Post.objects.filter(pk=post.pk).update(body_html="<p>old renderer output</p>")
+    assert "old renderer output" in client.get(post.get_absolute_url()).text
+    call_command("rerender_markdown")
+    html = client.get(post.get_absolute_url()).text
+    assert "<em>emphasis</em>" in html and "old renderer output" not in html

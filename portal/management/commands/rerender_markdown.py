@@ -34,11 +34,16 @@ class Command(BaseCommand):
                     continue
                 changed += 1
                 if not dry_run:
-                    # Only the HTML is written: no "updated" time, calendar sequence or
-                    # slug history moves because the renderer changed.
-                    obj.save(update_fields=targets)
+                    # The HTML and the "updated" time: entries kept once per version of
+                    # an item (portal.fragments) follow `updated_at`, and what the page
+                    # shows did change. No calendar sequence or slug history moves.
+                    obj.save(update_fields=[*targets, *_updated_at(model)])
             total_changed += changed
             self.stdout.write(f"{model._meta.label}: {changed} of {seen} changed")
         verb = "would change" if dry_run else "changed"
         items = ngettext("%d item", "%d items", total_changed) % total_changed
         self.stdout.write(self.style.SUCCESS(f"{items} {verb}."))
+
+
+def _updated_at(model) -> list[str]:
+    return [field.name for field in model._meta.fields if field.name == "updated_at"]
