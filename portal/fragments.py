@@ -13,11 +13,11 @@ Unlike the page cache, these entries survive content changes elsewhere: after
 a new post, every page is built again, but only the new post's entry is rendered.
 """
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
@@ -129,13 +129,30 @@ def object_tags(obj: Any) -> tuple:
 
 def tags_by_pk(model: type, pks: Sequence[Any]) -> dict[Any, tuple]:
     """The tags (see `object_tags`) of the objects of `model` with primary keys `pks`, by key."""
-    rows = (
-        TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(model), object_id__in=pks
-        )
+    return _tag_links(_tagged_items(*_content_type_name(model)).filter(object_id__in=pks))
+
+
+def _content_type_name(model: type) -> tuple[str, str]:
+    # taggit tags a proxy's objects under its concrete model, as ContentType does.
+    opts = model._meta.concrete_model._meta
+    return opts.app_label, opts.model_name
+
+
+@functools.cache
+def _tagged_items(app_label: str, model_name: str):
+    """
+    (object id, tag slug, tag name) of every tagged object of one model, in the order
+    the tags were given. Built once per model: building it cost more than running it.
+    The content type is named, not its id, which a flushed test database renumbers.
+    """
+    return (
+        TaggedItem.objects.filter(content_type__app_label=app_label, content_type__model=model_name)
         .order_by("pk")
         .values_list("object_id", "tag__slug", "tag__name")
     )
+
+
+def _tag_links(rows) -> dict[Any, tuple]:
     tags: dict[Any, list] = {}
     links: dict[str, TagLink] = {}  # one per tag, however many objects carry it
     for object_id, slug, name in rows:
@@ -194,16 +211,4 @@ def every_tags_by_pk(model: type) -> dict[Any, tuple]:
     for a list that works from the tags of most of them. Cheaper there than
     `tags_by_pk` with a hundred keys, each of which the query prepares and sends.
     """
-    rows = (
-        TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(model))
-        .order_by("pk")
-        .values_list("object_id", "tag__slug", "tag__name")
-    )
-    tags: dict[Any, list] = {}
-    links: dict[str, TagLink] = {}  # one per tag, however many objects carry it
-    for object_id, slug, name in rows:
-        link = links.get(slug)
-        if link is None:
-            link = links[slug] = TagLink(slug, name)
-        tags.setdefault(object_id, []).append(link)
-    return {pk: tuple(found) for pk, found in tags.items()}
+    return _tag_links(_tagged_items(*_content_type_name(model)).all())
