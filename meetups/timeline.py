@@ -1,6 +1,6 @@
 from functools import partial
 
-from django.db.models import DateTimeField, Exists, Func, OuterRef, Q, Subquery
+from django.db.models import DateTimeField, Exists, OuterRef, Q
 from django.db.models.functions import Least
 from django.template.loader import render_to_string
 
@@ -20,10 +20,9 @@ class SessionTimelineSource(ModelTimelineSource):
     kind = "session"
     kind_label = "Session"
     date_field = "timeline_at"
-    # The series names and places the session; without a description, the excerpt
-    # names the papers, whose edits do not touch the session. Its end decides
-    # between "Meets" and "Met".
-    version_fields = ("updated_at", "series__updated_at", "papers_updated_at", "ends_at")
+    # The series names and places the session (a paper's edit, which the excerpt may
+    # show, moves the session's `updated_at`). Its end decides between "Meets" and "Met".
+    version_fields = ("updated_at", "series__updated_at", "ends_at")
 
     def timeline_items(self):
         has_papers = Exists(ReadingListEntry.objects.filter(session=OuterRef("pk")))
@@ -33,19 +32,6 @@ class SessionTimelineSource(ModelTimelineSource):
 
     def for_entries(self, queryset):
         return queryset.for_display()
-
-    def keyed(self, queryset):
-        # A subquery, not Max() over a join: grouping would list every column of the
-        # session (its texts too) on SQLite, which groups by each selected column.
-        # MAX() over the subquery's rows, not ORDER BY … LIMIT 1: one pass, where
-        # sorting each session's papers costs twice as much (SQLite runs it for
-        # every session the ordering looks at, not only the page's).
-        latest_paper_edit = (
-            ReadingListEntry.objects.filter(session=OuterRef("pk"))
-            .order_by()
-            .values(latest=Func("paper__updated_at", function="MAX"))
-        )
-        return queryset.annotate(papers_updated_at=Subquery(latest_paper_edit))
 
     def row_version(self, row, *, now):
         return (*row, row[-1] > now)

@@ -486,3 +486,14 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
 def _touch_session(sender, instance, **kwargs):
     """A changed reading list changes the session's calendar DESCRIPTION: move LAST-MODIFIED."""
     Session.objects.filter(pk=instance.session_id).update(updated_at=timezone.now())
+
+
+@receiver(post_save, sender=Paper)
+def _touch_sessions_reading(sender, instance, created, **kwargs):
+    """
+    An edited paper changes the reading list of every session that reads it, as a
+    changed entry does: their calendar DESCRIPTION, and what their entries show
+    (their versions follow `updated_at`, see portal.fragments).
+    """
+    if not created:
+        Session.objects.filter(reading_list__paper=instance).update(updated_at=timezone.now())

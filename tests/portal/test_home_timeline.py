@@ -188,3 +188,16 @@ def test_a_talk_is_given_once_its_day_has_come(client, make_talk, settings):
         html = client.get("/").text
     assert "Given on" in _timeline(html) and "To be given on" not in _timeline(html)
     assert "Tomorrow&#x27;s keynote" not in _coming_up(html)
+
+
+def test_a_renamed_paper_shows_in_its_sessions_entry_on_the_next_request(
+    client, make_session, make_paper, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the entries' own cache, not the page cache, is tested
+    paper = make_paper(title="Time, Clocks, and the Ordering")
+    # No description: the entry's excerpt names the papers.
+    make_session(number=32, days=-2, title="Clocks", description="", papers=[paper])
+    assert "Time, Clocks, and the Ordering" in _timeline(client.get("/").text)
+    paper.title = "Time, Clocks, and the Ordering of Events"
+    paper.save()
+    assert "Ordering of Events" in _timeline(client.get("/").text)
