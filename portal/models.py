@@ -19,7 +19,9 @@ class PublicationStatus(models.TextChoices):
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         """Items whose publication time has come: what visitors see."""
-        return self.filter(published_at__isnull=False, published_at__lte=timezone.now())
+        # A draft's empty time compares as unknown, never as passed: `lte` alone leaves
+        # drafts out, and every list page builds this filter on every visit.
+        return self.filter(published_at__lte=timezone.now())
 
     def drafts(self):
         return self.filter(published_at__isnull=True)
