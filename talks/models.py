@@ -4,7 +4,7 @@ from typing import NamedTuple
 
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from portal.models import (
     RedirectOnMoveMixin,
     RenderedMarkdownMixin,
 )
+from portal.queries import published_neighbours
 from portal.tagging import TagsManager
 from talks.embeds import RecordingEmbed, recording_embed
 from talks.validators import validate_slides_pdf
@@ -242,24 +243,10 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
     def neighbours(self) -> tuple["Neighbour | None", "Neighbour | None"]:
         """
         The published talks given just before and after this one (None where there
-        is none), as links: their address and title. One query for both, as for
-        posts (see blog.models.Post.neighbours).
+        is none), as links: their address and title.
         """
-        table = connection.ops.quote_name(Talk._meta.db_table)
-        day = Talk._meta.get_field("date").get_db_prep_value(self.date, connection)
-        now = Talk._meta.get_field("published_at").get_db_prep_value(timezone.now(), connection)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT * FROM (SELECT 0 AS side, slug, title FROM {table}"
-                " WHERE published_at <= %s AND (date < %s OR (date = %s AND id < %s))"
-                " ORDER BY date DESC, id DESC LIMIT 1) AS earlier"
-                f" UNION ALL SELECT * FROM (SELECT 1 AS side, slug, title FROM {table}"
-                " WHERE published_at <= %s AND (date > %s OR (date = %s AND id > %s))"
-                " ORDER BY date, id LIMIT 1) AS later",
-                [now, day, day, self.pk] * 2,
-            )
-            found = {side: Neighbour(slug, title) for side, slug, title in cursor}
-        return found.get(0), found.get(1)
+        found = published_neighbours(Talk, order="date", value=self.date, pk=self.pk)
+        return tuple(Neighbour(*link) if link else None for link in found)
 
     def json_ld(self, *, co_speakers=None, tags=None) -> dict:
         """
