@@ -19,17 +19,8 @@ from datetime import datetime
 from django.utils import timezone
 
 from portal.pagecache.changes import PageChanges, content_changed, register
-from portal.pagecache.store import generation_store
 
-__all__ = ["PageChanges", "content_changed", "content_generation", "register"]
-
-
-def content_generation() -> str:
-    """
-    The current content generation: it moves with every saved change to what pages
-    show (not with time), so that what is worked out from it can be kept until then.
-    """
-    return generation_store().current()
+__all__ = ["PageChanges", "content_changed", "register"]
 
 
 def next_new_year(now: datetime) -> datetime:
