@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -278,21 +277,6 @@ def test_post_page_shows_every_change_at_once(client, make_post, make_talk, orga
 
     post.unpublish()
     assert client.get(url).status_code == 404
-
-
-def test_staff_previews_of_unpublished_posts_are_never_kept_for_visitors(
-    staff_client, make_post, settings
-):
-    settings.PAGE_CACHE_SECONDS = 0
-    visitor = Client()
-    goes_live = timezone.now() + timedelta(seconds=2)
-    post = make_post(title="Preview title", published_at=goes_live)
-    html = staff_client.get(post.get_absolute_url()).text
-    assert "Preview title" in html and "only staff can see this page" in html
-    time.sleep(max(0.0, (goes_live - timezone.now()).total_seconds()) + 0.05)
-    html = visitor.get(post.get_absolute_url()).text
-    assert "Preview title" in html and "only staff can see this page" not in html
-    assert 'name="robots" content="noindex"' not in html
 
 
 def test_archive_years_between_the_first_and_last_are_each_checked(client, make_post, settings):

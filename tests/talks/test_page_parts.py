@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
@@ -122,18 +121,3 @@ def test_a_talk_page_moves_from_upcoming_to_past_by_its_date(
     # The day passes, and nothing is saved.
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today + timedelta(days=1))
     assert "Upcoming talk" not in client.get(talk.get_absolute_url()).text
-
-
-def test_staff_previews_of_unpublished_talks_are_never_kept_for_visitors(
-    staff_client, make_talk, settings
-):
-    settings.PAGE_CACHE_SECONDS = 0
-    visitor = Client()
-    goes_live = timezone.now() + timedelta(seconds=2)
-    talk = make_talk(title="Preview title", published_at=goes_live)
-    html = staff_client.get(talk.get_absolute_url()).text
-    assert "Preview title" in html and "only staff can see this page" in html
-    time.sleep(max(0.0, (goes_live - timezone.now()).total_seconds()) + 0.05)
-    html = visitor.get(talk.get_absolute_url()).text
-    assert "Preview title" in html and "only staff can see this page" not in html
-    assert 'name="robots" content="noindex"' not in html
