@@ -169,17 +169,10 @@ def upcoming_session_rows(user, series: Series, *, now: datetime) -> list[dict]:
     """
     The sessions of `series` a visitor may see that have not ended, soonest
     first, as rows of what their cards' versions need (see meetups.views.club):
-    `pk`, `status`, `published_at`, `updated_at` (which a change of the reading
-    list moves too, see meetups.models.session), `papers_edited` (the latest
-    edit of a paper on the reading list) and `tags`, (slug, name) pairs.
+    `pk`, `status`, `published_at` and `updated_at` (which a change of the reading
+    list, of a paper on it or of the session's tags moves too).
     """
-    rows = {}
-    for row in _upcoming_rows().visible_to(user).filter(series=series, ends_at__gt=now):
-        slug, name = row.pop("tags__slug"), row.pop("tags__name")
-        rows.setdefault(row["pk"], {**row, "tags": []})
-        if slug is not None:
-            rows[row["pk"]]["tags"].append((slug, name))
-    return [{**row, "tags": tuple(sorted(row["tags"]))} for row in rows.values()]
+    return list(_upcoming_rows().visible_to(user).filter(series=series, ends_at__gt=now))
 
 
 def past_session_rows(user, series: Series, *, now: datetime):
@@ -221,11 +214,8 @@ def _series_on_page():
 
 @functools.cache
 def _upcoming_rows():
-    # A row for each tag (or one without): the versions need them, and a query less.
-    return (
-        Session.objects.order_by("starts_at", "number")
-        .values("pk", "status", "published_at", "updated_at", "tags__slug", "tags__name")
-        .annotate(papers_edited=Max("reading_list__paper__updated_at"))
+    return Session.objects.order_by("starts_at", "number").values(
+        "pk", "status", "published_at", "updated_at"
     )
 
 

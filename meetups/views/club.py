@@ -45,24 +45,12 @@ def _is_published(row: dict, now) -> bool:
     return row["published_at"] is not None and row["published_at"] <= now
 
 
-def _line_version(row: dict, *, series: Series, now) -> tuple:
+def _entry_version(row: dict, *, series: Series, now) -> tuple:
     """
-    Everything a past session's line shows that can change (see portal.fragments):
-    its number of papers too, since a change of its reading list moves `updated_at`.
-    """
-    return (
-        row["pk"],
-        row["updated_at"],
-        row["published_at"],
-        _is_published(row, now),
-        series.updated_at,
-    )
-
-
-def _card_version(row: dict, *, series: Series, now) -> tuple:
-    """
-    Everything a coming session's card shows that can change (see portal.fragments):
-    a change of its reading list moves `updated_at`, an edit of a paper `papers_edited`.
+    Everything a session's card or past line shows that can change (see
+    portal.fragments): a change of its reading list, an edited paper on it and a
+    change of its tags all move its `updated_at` (meetups.models.session,
+    portal.tagging); the series names and places it.
     """
     return (
         row["pk"],
@@ -70,8 +58,6 @@ def _card_version(row: dict, *, series: Series, now) -> tuple:
         row["published_at"],
         _is_published(row, now),
         series.updated_at,
-        row["papers_edited"],
-        row["tags"],
     )
 
 
@@ -86,7 +72,7 @@ def _upcoming_cards(request, series: Series, *, now) -> tuple[SafeString | None,
 
     cards = render_keyed_by_key(
         "meetups/partials.html#session-card",
-        {row["pk"]: _card_version(row, series=series, now=now) for row in rows},
+        {row["pk"]: _entry_version(row, series=series, now=now) for row in rows},
         name="session",
         load=load,
     )
@@ -127,7 +113,7 @@ def _past_page(request, series: Series, *, now) -> tuple[Page, list]:
 
     lines = render_keyed(
         "meetups/series_detail.html#session-line",
-        {row["pk"]: _line_version(row, series=series, now=now) for row in rows},
+        {row["pk"]: _entry_version(row, series=series, now=now) for row in rows},
         name="session",
         load=load,
     )
