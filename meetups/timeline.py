@@ -72,8 +72,8 @@ class SessionTimelineSource(ModelTimelineSource):
     def upcoming_items(self):
         return Session.objects.all()
 
-    def upcoming_of(self, queryset):
-        return queryset.published().upcoming().order_by("starts_at", "pk")
+    def upcoming_of(self, queryset, *, now, today):
+        return queryset.published(now=now).upcoming(now=now).order_by("starts_at", "pk")
 
     def upcoming_entry(self, session):
         return self.to_entry(session, upcoming=True)

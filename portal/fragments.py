@@ -23,6 +23,8 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import TaggedItem
 
+from portal.queries import PreparedQuery
+
 FRAGMENT_SECONDS = 7 * 24 * 3600
 
 
@@ -211,4 +213,9 @@ def every_tags_by_pk(model: type) -> dict[Any, tuple]:
     for a list that works from the tags of most of them. Cheaper there than
     `tags_by_pk` with a hundred keys, each of which the query prepares and sends.
     """
-    return _tag_links(_tagged_items(*_content_type_name(model)).all())
+    return _tag_links(_every_tagged_item(*_content_type_name(model)).rows())
+
+
+@functools.cache
+def _every_tagged_item(app_label: str, model_name: str) -> PreparedQuery:
+    return PreparedQuery(lambda now, today: _tagged_items(app_label, model_name))

@@ -17,11 +17,11 @@ class PublicationStatus(models.TextChoices):
 
 
 class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        """Items whose publication time has come: what visitors see."""
+    def published(self, *, now=None):
+        """Items whose publication time has come (by `now`, the present by default): what visitors see."""
         # A draft's empty time compares as unknown, never as passed: `lte` alone leaves
         # drafts out, and every list page builds this filter on every visit.
-        return self.filter(published_at__lte=timezone.now())
+        return self.filter(published_at__lte=timezone.now() if now is None else now)
 
     def drafts(self):
         return self.filter(published_at__isnull=True)

@@ -1,8 +1,10 @@
 """Reads every app shares."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
 
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
@@ -61,3 +63,66 @@ def published_neighbours(
         cursor.execute(f"{earlier} UNION ALL {later}", [now, moment, moment, pk] * 2)
         found = {side: (slug, title) for side, slug, title in cursor}
     return found.get(0), found.get(1)
+
+
+class PreparedQuery:
+    """
+    A `values_list` queryset that varies with the moment only, compiled to SQL
+    once per database connection and run with each call's moment: `build(now,
+    today)` returns it for any moment (`today` being `now`'s date in the current
+    time zone), and `rows()` runs it at the present one. On the home page,
+    cloning, filtering and compiling its six small querysets cost three times
+    what SQLite took to run them.
+
+    The moment's place among the compiled parameters is found by building the
+    queryset once at a moment no content holds, and the limit is added to the
+    SQL by the database's own operations, so one compiled query serves any limit.
+    """
+
+    # Values no row holds, so a parameter equal to one is the moment's.
+    _NOW = datetime(1900, 1, 1, 0, 0, 0, 123457, tzinfo=UTC)
+    _TODAY = date(1900, 1, 2)
+
+    def __init__(self, build: Callable[[datetime, date], QuerySet]):
+        self._build = build
+
+    def _compile(self, wrapper):
+        queryset = self._build(self._NOW, self._TODAY)
+        compiler = queryset.query.get_compiler(connection=wrapper)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None
+        now = wrapper.ops.adapt_datetimefield_value(self._NOW)
+        today = wrapper.ops.adapt_datefield_value(self._TODAY)
+        now_at = [i for i, param in enumerate(params) if _same(param, now)]
+        today_at = [i for i, param in enumerate(params) if _same(param, today)]
+        return compiler, sql, list(params), now_at, today_at
+
+    def rows(self, *, limit: int | None = None, now: datetime | None = None) -> list[tuple]:
+        """The query's rows at `now` (the present by default), at most `limit` of them."""
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        # Kept on the connection (one per thread), as its compiler is bound to it.
+        prepared = wrapper.__dict__.setdefault("prepared_queries", {})
+        if self not in prepared:
+            prepared[self] = self._compile(wrapper)
+        compiled = prepared[self]
+        if compiled is None or limit == 0:
+            return []
+        compiler, sql, params, now_at, today_at = compiled
+        now = timezone.now() if now is None else now
+        params = params.copy()
+        for index in now_at:
+            params[index] = wrapper.ops.adapt_datetimefield_value(now)
+        for index in today_at:
+            params[index] = wrapper.ops.adapt_datefield_value(timezone.localdate(now))
+        if limit is not None:
+            sql = f"{sql} {wrapper.ops.limit_offset_sql(0, limit)}"
+        with wrapper.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        return list(compiler.results_iter(results=[fetched], tuple_expected=True))
+
+
+def _same(param, sentinel) -> bool:
+    return type(param) is type(sentinel) and param == sentinel

@@ -56,9 +56,10 @@ class TalkQuerySet(PublishableQuerySet):
         """With everything a talk page shows: tags, write-up, links and co-speakers."""
         return self.for_list().prefetch_related("links", "co_speakers")
 
-    def upcoming(self):
-        """Talks on or after today (in the site's time zone), soonest first."""
-        return self.filter(date__gte=timezone.localdate()).order_by("date", "pk")
+    def upcoming(self, *, today=None):
+        """Talks on or after `today` (in the site's time zone by default), soonest first."""
+        today = timezone.localdate() if today is None else today
+        return self.filter(date__gte=today).order_by("date", "pk")
 
     def past(self):
         """Talks before today, newest first."""

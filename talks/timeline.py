@@ -73,8 +73,8 @@ class TalkTimelineSource(ModelTimelineSource):
     def upcoming_items(self):
         return Talk.objects.all()
 
-    def upcoming_of(self, queryset):
-        return queryset.published().upcoming()
+    def upcoming_of(self, queryset, *, now, today):
+        return queryset.published(now=now).upcoming(today=today)
 
     def upcoming_entry(self, talk):
         return replace(self.to_entry(talk), date=talk.starts_at)

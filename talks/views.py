@@ -21,6 +21,7 @@ from portal.fragments import (
     render_parts,
 )
 from portal.pagination import PER_PAGE, paginate
+from portal.queries import PreparedQuery
 from portal.query_text import holds_nul
 from talks.models import Talk
 
@@ -41,8 +42,12 @@ class _PastEntry(NamedTuple):
     html: str
 
 
-def _rows(talks) -> list[_Row]:
-    return [_Row(*values) for values in talks.order_by().values_list("pk", "date", "event_name")]
+# Every published talk's row, read on every visit of the list.
+_EVERY_ROW = PreparedQuery(
+    lambda now, today: (
+        Talk.objects.published(now=now).order_by().values_list("pk", "date", "event_name")
+    )
+)
 
 
 def _event_facets(rows: list[_Row]) -> list[dict]:
@@ -140,7 +145,7 @@ def talk_list(request):
     if event is not None and (holds_nul(event) or len(event) > _EVENT_NAME_MAX_LENGTH):
         raise Http404("Not an event.")
     published = Talk.objects.published()
-    every_row = _rows(published)
+    every_row = [_Row(*values) for values in _EVERY_ROW.rows()]
     # The tags of every talk, in one query: the filters, their counts and the page's
     # entries are all worked out from them. Only the published talks' are ever read
     # (by the keys of `every_row`), so a draft's tags count nowhere.

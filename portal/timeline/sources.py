@@ -6,7 +6,7 @@ answers the keys, counts and entries of its items, registered with `register`.
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 
 from portal.plugins import Registry
+from portal.queries import PreparedQuery
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,10 @@ class ModelTimelineSource(TimelineSource):
             .values_list("pk", self.date_field, *self.version_fields)
         )
 
+    @cached_property
+    def _published_key_rows(self) -> PreparedQuery:
+        return PreparedQuery(lambda now, today: self._key_rows.published(now=now))
+
     def listed(self) -> QuerySet:
         """The published items on the timeline: what keys and counts are read from."""
         return self._timeline_items.published()
@@ -184,8 +189,11 @@ class ModelTimelineSource(TimelineSource):
     def keys(self, *, limit: int, tag: str | None = None) -> list[EntryKey]:
         if limit <= 0:
             return []
-        rows = self._tagged(self._key_rows.published(), tag)[:limit]
         now = timezone.now()
+        if tag is None:
+            rows = self._published_key_rows.rows(limit=limit, now=now)
+        else:
+            rows = self._key_rows.published(now=now).filter(tags__slug=tag)[:limit]
         return [
             EntryKey(self, row[0], row[1], (self.kind, *self.row_version(row, now=now)))
             for row in rows
@@ -229,8 +237,8 @@ class ModelTimelineSource(TimelineSource):
         """
         return None
 
-    def upcoming_of(self, queryset: QuerySet) -> QuerySet:
-        """`queryset` narrowed to the items still to come, soonest first."""
+    def upcoming_of(self, queryset: QuerySet, *, now: datetime, today: date) -> QuerySet:
+        """`queryset` narrowed to the items still to come at `now`, soonest first."""
         raise NotImplementedError
 
     @cached_property
@@ -238,15 +246,19 @@ class ModelTimelineSource(TimelineSource):
         return self.upcoming_items()
 
     @cached_property
-    def _upcoming_rows(self) -> QuerySet:
-        return self._upcoming_items.values_list(
+    def _upcoming_rows(self) -> PreparedQuery:
+        rows = self._upcoming_items.values_list(
             "pk", self.upcoming_date_field, *self.upcoming_version_fields
         )
+        return PreparedQuery(lambda now, today: self.upcoming_of(rows, now=now, today=today))
 
     def upcoming_queryset(self) -> QuerySet | None:
         """The items still to come, soonest first, nothing joined; None when the source has none."""
         items = self._upcoming_items
-        return None if items is None else self.upcoming_of(items)
+        if items is None:
+            return None
+        now = timezone.now()
+        return self.upcoming_of(items, now=now, today=timezone.localdate(now))
 
     def upcoming_entry(self, obj) -> TimelineEntry:
         return self.to_entry(obj)
@@ -264,7 +276,7 @@ class ModelTimelineSource(TimelineSource):
     def upcoming_keys(self, *, limit: int) -> list[EntryKey]:
         if self._upcoming_items is None or limit <= 0:
             return []
-        rows = self.upcoming_of(self._upcoming_rows)[:limit]
+        rows = self._upcoming_rows.rows(limit=limit)
         return [
             EntryKey(self, row[0], self.upcoming_date(row[1]), ("upcoming", self.kind, *row))
             for row in rows
