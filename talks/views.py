@@ -1,24 +1,27 @@
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Count, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+from taggit.models import TaggedItem
 
 from portal.fragments import (
-    every_tags_by_pk,
     object_tags,
     render_keyed_by_key,
     render_once,
     render_parts,
+    tags_by_pk,
 )
 from portal.pagination import PER_PAGE, paginate
 from portal.queries import PreparedQuery
@@ -35,6 +38,12 @@ class _Row(NamedTuple):
     pk: int
     date: date
     event_name: str
+    # The version of its entry (see _entries): updated_at is compared, never read, so
+    # it comes as text, not parsed for every talk.
+    updated_at: str
+    writeup_url: str
+    writeup_post_slug: str | None
+    writeup_post_published_at: datetime | None
 
 
 class _PastEntry(NamedTuple):
@@ -45,7 +54,32 @@ class _PastEntry(NamedTuple):
 # Every published talk's row, read on every visit of the list.
 _EVERY_ROW = PreparedQuery(
     lambda now, today: (
-        Talk.objects.published(now=now).order_by().values_list("pk", "date", "event_name")
+        Talk.objects.published(now=now)
+        .order_by()
+        .annotate(updated_at_text=Cast("updated_at", TextField()))
+        .values_list(
+            "pk",
+            "date",
+            "event_name",
+            "updated_at_text",
+            "writeup_url",
+            "writeup_post__slug",
+            "writeup_post__published_at",
+        )
+    )
+)
+
+# Every tag of a published talk, with its number of talks: the unfiltered list's tags.
+_TAG_COUNTS = PreparedQuery(
+    lambda now, today: (
+        TaggedItem.objects.filter(
+            content_type__app_label=Talk._meta.app_label,
+            content_type__model=Talk._meta.model_name,
+            object_id__in=Talk.objects.published(now=now).values("pk"),
+        )
+        .order_by()
+        .values_list("tag__slug", "tag__name")
+        .annotate(talk_count=Count("pk"))
     )
 )
 
@@ -66,14 +100,21 @@ class _TagFacet:
     filter_href: str = ""
 
 
-def _tag_facets(rows: list[_Row], talk_tags: dict[int, tuple]) -> list[_TagFacet]:
-    """Every tag of the talks of `rows`, by name, with its number of talks."""
-    counts, names = Counter(), {}
-    for row in rows:
-        for tag in talk_tags.get(row.pk, ()):
-            counts[tag.slug] += 1
-            names[tag.slug] = tag.name
-    return [_TagFacet(slug, names[slug], counts[slug]) for slug in sorted(counts, key=names.get)]
+def _tag_facets(rows: list[_Row] | None) -> list[_TagFacet]:
+    """
+    Every tag of the talks of `rows` (None: every published talk), by name, with its
+    number of talks. A talk carries a tag once (taggit's unique tagged items).
+    """
+    if rows is None:
+        facets = [_TagFacet(*values) for values in _TAG_COUNTS.rows()]
+    else:
+        counts, names = Counter(), {}
+        for tags in tags_by_pk(Talk, [row.pk for row in rows]).values():
+            for tag in tags:
+                counts[tag.slug] += 1
+                names[tag.slug] = tag.name
+        facets = [_TagFacet(slug, name, counts[slug]) for slug, name in names.items()]
+    return sorted(facets, key=lambda facet: (facet.name, facet.slug))
 
 
 def _year_pages(past: list[_Row], per_page: int) -> list[dict]:
@@ -90,39 +131,39 @@ def _filter_href(filters: dict[str, str | None], **changes: str | None) -> str:
     return f"?{query}" if query else reverse("talks:talk_list")
 
 
-def _entries(published, rows: list[_Row], talk_tags: dict[int, tuple]) -> dict[int, str]:
+def _entries(published, rows: list[_Row]) -> dict[int, str]:
     """
     The rendered entries of the talks of `rows`, by talk, each cached by
     everything it shows that can change (see portal.fragments): the talk's
-    updated_at, its write-up and tags. Only talks whose entry is not cached yet
-    are loaded; a talk unpublished since `rows` were read is left out.
+    updated_at (which a tag's change moves too) and its write-up. Only talks whose
+    entry is not cached yet are loaded, with their tags; a talk unpublished since
+    `rows` were read is left out.
     """
     now = timezone.now()
-    shown = published.filter(pk__in=[row.pk for row in rows]).order_by()
-    keys = {}
-    for pk, updated_at, writeup_url, post_slug, post_published_at in shown.values_list(
-        "pk", "updated_at", "writeup_url", "writeup_post__slug", "writeup_post__published_at"
-    ):
+    versions = {}
+    for row in rows:
         # The write-up post is linked once published (see Talk.writeup_href).
-        post_is_published = post_published_at is not None and post_published_at <= now
-        keys[pk] = (pk, updated_at, writeup_url, post_slug if post_is_published else None)
-    versions = {
-        row.pk: (*keys[row.pk], talk_tags.get(row.pk, ())) for row in rows if row.pk in keys
-    }
+        published_at = row.writeup_post_published_at
+        post_is_published = published_at is not None and published_at <= now
+        versions[row.pk] = (
+            row.pk,
+            row.updated_at,
+            row.writeup_url,
+            row.writeup_post_slug if post_is_published else None,
+        )
     return render_keyed_by_key(
         "talks/talk_list.html#talk-item",
         versions,
         name="talk",
-        load=lambda pks: _with_tags(
-            published.select_related("writeup_post").in_bulk(pks), talk_tags
-        ),
+        load=lambda pks: _with_tags(published.select_related("writeup_post").in_bulk(pks)),
     )
 
 
-def _with_tags(talks: dict[int, Talk], talk_tags: dict[int, tuple]) -> dict[int, Talk]:
-    """`talks`, each with `entry_tags`: its tags as already read, not asked for again."""
+def _with_tags(talks: dict[int, Talk]) -> dict[int, Talk]:
+    """`talks`, each with `entry_tags`: the tags of all of them read at once."""
+    tags = tags_by_pk(Talk, list(talks))
     for pk, talk in talks.items():
-        talk.entry_tags = talk_tags.get(pk, ())
+        talk.entry_tags = tags.get(pk, ())
     return talks
 
 
@@ -133,9 +174,10 @@ def talk_list(request):
     the sidebar links every year to its page. `?tag=` and `?event=` narrow the
     list, and each offers only the values that still match the other filter; a
     value that matches no published talk is a 404, so only real filters are ever
-    answered (and followed by crawlers). Three queries, however many talks: the
-    dates and events of every published talk, the tags of every talk, then what the
-    page's entries show.
+    answered (and followed by crawlers). Two queries, however many talks, once the
+    entries are cached: the date, event and entry version of every published talk,
+    and their tags with their counts (a filter adds one); then the talks of any entry
+    not cached yet, with their tags.
     """
     tag_slug = request.GET.get("tag") or None
     event = request.GET.get("event") or None
@@ -146,12 +188,8 @@ def talk_list(request):
         raise Http404("Not an event.")
     published = Talk.objects.published()
     every_row = [_Row(*values) for values in _EVERY_ROW.rows()]
-    # The tags of every talk, in one query: the filters, their counts and the page's
-    # entries are all worked out from them. Only the published talks' are ever read
-    # (by the keys of `every_row`), so a draft's tags count nowhere.
-    talk_tags = every_tags_by_pk(Talk)
-    at_event = [row for row in every_row if row.event_name == event] if event else every_row
-    tags = _tag_facets(at_event, talk_tags)
+    at_event = [row for row in every_row if row.event_name == event] if event else None
+    tags = _tag_facets(at_event)
     tag = None
     if tag_slug:
         tag = next((tag for tag in tags if tag.slug == tag_slug), None)
@@ -159,9 +197,14 @@ def talk_list(request):
             raise Http404("No published talk has this tag (at this event).")
     rows = every_row
     if tag:
-        rows = [
-            row for row in rows if tag.slug in {item.slug for item in talk_tags.get(row.pk, ())}
-        ]
+        tagged = set(
+            TaggedItem.objects.filter(
+                content_type__app_label=Talk._meta.app_label,
+                content_type__model=Talk._meta.model_name,
+                tag__slug=tag.slug,
+            ).values_list("object_id", flat=True)
+        )
+        rows = [row for row in rows if row.pk in tagged]
     events = _event_facets(rows)
     if event:
         if event not in {row["event_name"] for row in events}:
@@ -180,7 +223,7 @@ def talk_list(request):
     page = paginate(request, past, per_page=PER_PAGE)
     if page.number > 1:
         upcoming = []
-    entries = _entries(published, [*upcoming, *page.object_list], talk_tags)
+    entries = _entries(published, [*upcoming, *page.object_list])
     filters = {"tag": tag.slug if tag else None, "event": event}
     return render(
         request,
