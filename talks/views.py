@@ -131,13 +131,11 @@ def _filter_href(filters: dict[str, str | None], **changes: str | None) -> str:
     return f"?{query}" if query else reverse("talks:talk_list")
 
 
-def _entries(published, rows: list[_Row]) -> dict[int, str]:
+def _versions(rows: list[_Row]) -> dict[int, tuple]:
     """
-    The rendered entries of the talks of `rows`, by talk, each cached by
-    everything it shows that can change (see portal.fragments): the talk's
-    updated_at (which a tag's change moves too) and its write-up. Only talks whose
-    entry is not cached yet are loaded, with their tags; a talk unpublished since
-    `rows` were read is left out.
+    The version of each entry of `rows`, by talk: everything it shows that can
+    change (see portal.fragments), the talk's updated_at (which a tag's change
+    moves too) and its write-up.
     """
     now = timezone.now()
     versions = {}
@@ -151,12 +149,39 @@ def _entries(published, rows: list[_Row]) -> dict[int, str]:
             row.writeup_url,
             row.writeup_post_slug if post_is_published else None,
         )
-    return render_keyed_by_key(
-        "talks/talk_list.html#talk-item",
-        versions,
-        name="talk",
-        load=lambda pks: _with_tags(published.select_related("writeup_post").in_bulk(pks)),
+    return versions
+
+
+def _column(published, upcoming: list[_Row], past: list[_Row], *, is_filtered: bool) -> str:
+    """
+    The list's upcoming talks and a page of past ones by year, cached by the versions
+    of their entries. Each entry is cached on its own too, so a change to one talk
+    renders that entry alone; only talks whose entry is not cached are loaded, with
+    their tags, and a talk unpublished since its row was read is left out.
+    """
+    versions = _versions([*upcoming, *past])
+
+    def context():
+        entries = render_keyed_by_key(
+            "talks/talk_list.html#talk-item",
+            versions,
+            name="talk",
+            load=lambda pks: _with_tags(published.select_related("writeup_post").in_bulk(pks)),
+        )
+        return {
+            "upcoming": [entries[row.pk] for row in upcoming if row.pk in entries],
+            "past": [
+                _PastEntry(row.date.year, entries[row.pk]) for row in past if row.pk in entries
+            ],
+            "is_filtered": is_filtered,
+        }
+
+    version = (
+        tuple(versions[row.pk] for row in upcoming),
+        tuple(versions[row.pk] for row in past),
+        is_filtered,
     )
+    return render_once("talks/talk_list.html#talk-column", version=version, context=context)
 
 
 def _with_tags(talks: dict[int, Talk]) -> dict[int, Talk]:
@@ -223,18 +248,14 @@ def talk_list(request):
     page = paginate(request, past, per_page=PER_PAGE)
     if page.number > 1:
         upcoming = []
-    entries = _entries(published, [*upcoming, *page.object_list])
     filters = {"tag": tag.slug if tag else None, "event": event}
     return render(
         request,
         "talks/talk_list.html",
         {
-            "upcoming": [entries[row.pk] for row in upcoming if row.pk in entries],
-            "past": [
-                _PastEntry(row.date.year, entries[row.pk])
-                for row in page.object_list
-                if row.pk in entries
-            ],
+            "column_html": _column(
+                published, upcoming, page.object_list, is_filtered=bool(tag or event)
+            ),
             "page": page,
             "tag": tag,
             "event": event,
