@@ -7,28 +7,31 @@ from django.views.decorators.http import require_safe
 from blog.models import Post
 from portal.fragments import object_tags, render_keyed, render_once, render_parts, tags_by_pk
 from portal.pagination import paginate
+from portal.queries import PreparedQuery
 
 
-def _entries(page) -> list[str]:
+def _column(page) -> str:
     """
-    The rendered entries of a page of posts, each cached by everything it shows
-    that can change (see portal.fragments): the columns of `entry_keys()` and the
-    post's tags. Only posts whose entry is not cached yet are loaded.
+    The entries of a page of posts, cached by their versions as one piece, and each
+    on its own by everything it shows that can change (see portal.fragments): the
+    columns of `entry_keys()` (a tag's change moves the post's updated_at). Only
+    posts whose entry is not cached yet are loaded, with their tags.
     """
-    rows = list(page.object_list)
-    tags = tags_by_pk(Post, [row.pk for row in rows])
+    versions = {row[0]: tuple(row) for row in page.object_list}
 
     def load(pks):
         posts = Post.objects.published().select_related("author").in_bulk(pks)
+        tags = tags_by_pk(Post, list(posts))
         for pk, post in posts.items():
-            post.entry_tags = tags.get(pk, ())  # as read for the version, not asked for again
+            post.entry_tags = tags.get(pk, ())
         return posts
 
-    return render_keyed(
-        "blog/post_list.html#post-entry",
-        {row.pk: (*row, tags.get(row.pk, ())) for row in rows},
-        name="post",
-        load=load,
+    def context():
+        entries = render_keyed("blog/post_list.html#post-entry", versions, name="post", load=load)
+        return {"entries": entries}
+
+    return render_once(
+        "blog/post_list.html#post-column", version=tuple(versions.values()), context=context
     )
 
 
@@ -39,11 +42,15 @@ def _archive_html(years: list[int]) -> str:
     )
 
 
-class _Counted:
-    """The items of `queryset`, `count` of them, as counted already: the paginator asks no more."""
+# Every published post's entry key, newest first (see PostQuerySet.entry_keys).
+_ENTRY_KEYS = PreparedQuery(lambda now, today: Post.objects.published(now=now).entry_keys())
 
-    def __init__(self, queryset, count: int):
-        self.queryset, self._count = queryset, count
+
+class _Counted:
+    """The published posts' entry keys, `count` of them, as counted already: the paginator asks no more."""
+
+    def __init__(self, count: int):
+        self._count = count
 
     def count(self) -> int:
         return self._count
@@ -51,18 +58,19 @@ class _Counted:
     def __len__(self) -> int:
         return self._count
 
-    def __getitem__(self, index):
-        return self.queryset[index]
+    def __getitem__(self, index: slice):
+        start, stop = index.start or 0, index.stop
+        return _ENTRY_KEYS.rows(offset=start, limit=None if stop is None else stop - start)
 
 
 @require_safe
 def post_list(request):
     archive = Post.objects.archive()
-    page = paginate(request, _Counted(Post.objects.published().entry_keys(), archive.count))
+    page = paginate(request, _Counted(archive.count))
     return render(
         request,
         "blog/post_list.html",
-        {"page": page, "entries": _entries(page), "archive_html": _archive_html(archive.years)},
+        {"page": page, "column_html": _column(page), "archive_html": _archive_html(archive.years)},
     )
 
 
@@ -81,7 +89,7 @@ def post_year(request, year):
         "blog/post_year.html",
         {
             "page": page,
-            "entries": _entries(page),
+            "column_html": _column(page),
             "year": year,
             "archive_html": _archive_html(years),
         },

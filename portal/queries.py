@@ -99,8 +99,13 @@ class PreparedQuery:
         today_at = [i for i, param in enumerate(params) if _same(param, today)]
         return compiler, sql, list(params), now_at, today_at
 
-    def rows(self, *, limit: int | None = None, now: datetime | None = None) -> list[tuple]:
-        """The query's rows at `now` (the present by default), at most `limit` of them."""
+    def rows(
+        self, *, limit: int | None = None, offset: int = 0, now: datetime | None = None
+    ) -> list[tuple]:
+        """
+        The query's rows at `now` (the present by default): at most `limit` of them,
+        after the first `offset`.
+        """
         wrapper = connections[DEFAULT_DB_ALIAS]
         # Kept on the connection (one per thread), as its compiler is bound to it.
         prepared = wrapper.__dict__.setdefault("prepared_queries", {})
@@ -116,8 +121,9 @@ class PreparedQuery:
             params[index] = wrapper.ops.adapt_datetimefield_value(now)
         for index in today_at:
             params[index] = wrapper.ops.adapt_datefield_value(timezone.localdate(now))
-        if limit is not None:
-            sql = f"{sql} {wrapper.ops.limit_offset_sql(0, limit)}"
+        if limit is not None or offset:
+            high = None if limit is None else offset + limit
+            sql = f"{sql} {wrapper.ops.limit_offset_sql(offset, high)}"
         with wrapper.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()

@@ -77,3 +77,11 @@ def test_today_is_the_moments_date_in_the_current_time_zone(db, make_talk, zone)
         the_evening_before = [pk for pk, _ in UPCOMING_TALKS.rows(now=late_evening)]
     assert shown == [today.pk]
     assert the_evening_before == [yesterday.pk, today.pk]
+
+
+def test_an_offset_skips_the_first_rows_with_or_without_a_limit(db, make_post):
+    newest_first = [make_post(published_at=timezone.now() - timedelta(days=n)) for n in range(5)]
+    pks = [post.pk for post in newest_first]
+    assert [pk for pk, *_ in PUBLISHED_POSTS.rows(offset=1, limit=2)] == pks[1:3]
+    assert [pk for pk, *_ in PUBLISHED_POSTS.rows(offset=3)] == pks[3:]
+    assert PUBLISHED_POSTS.rows(offset=5, limit=20) == []
