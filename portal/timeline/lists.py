@@ -104,9 +104,19 @@ def _load(keys: list[EntryKey]) -> dict[tuple, TimelineEntry]:
 
 def render_entries(keys: list[EntryKey], *, template: str) -> list[SafeString]:
     """
-    The entries of `keys` rendered with `template` (as `entry`), each from the
-    cache when its version is there, the others loaded and rendered together.
+    The entries of `keys` rendered with `template` (as `entry`): the whole list
+    from the cache while every one of them stays as it is (one read), else each
+    from the cache when its version is there, the others loaded and rendered together.
     """
+    html = fragments.remembered(
+        f"{template}:list",
+        version=tuple(key.version for key in keys),
+        compute=lambda: [str(fragment) for fragment in _render_each(keys, template=template)],
+    )
+    return [mark_safe(fragment) for fragment in html]
+
+
+def _render_each(keys: list[EntryKey], *, template: str) -> list[SafeString]:
     # A version needs no tags of its own: a tag added, removed or renamed moves the
     # item's `updated_at` (portal.tagging).
     cache_keys = {
