@@ -104,26 +104,32 @@ def post_detail(request, slug):
     post = get_object_or_404(
         Post.objects.visible_to(request.user).select_related("author"), slug=slug
     )
-    tags = object_tags(post)
     previous_post, next_post = post.neighbours()
-    context = {"post": post, "tags": tags, "previous_post": previous_post, "next_post": next_post}
+
+    def context():
+        # The tags are read only when the parts are rendered: a tag's change moves the
+        # post's updated_at (portal.tagging).
+        tags = object_tags(post)
+        return {"post": post, "tags": tags, "previous_post": previous_post, "next_post": next_post}
+
     if post.is_published():
         parts = render_parts(
             "blog/post_detail.html",
             _POST_PARTS,
-            version=_post_version(post, tags, previous_post, next_post),
-            context=lambda: context,
+            version=_post_version(post, previous_post, next_post),
+            context=context,
         )
     else:
         # A draft or a scheduled post, seen by staff: never kept where visitors read from.
+        values = context()
         parts = {
-            name: get_template(f"blog/post_detail.html#{name}").render(context)
+            name: get_template(f"blog/post_detail.html#{name}").render(values)
             for name in _POST_PARTS
         }
     return render(request, "blog/post_detail.html", {"post": post, "parts": parts})
 
 
-def _post_version(post: Post, tags, previous_post, next_post) -> tuple:
+def _post_version(post: Post, previous_post, next_post) -> tuple:
     """Everything a post's page shows that can change (see portal.fragments)."""
     talks = post.talks.published().values_list("slug", "title", "event_name")
     return (
@@ -131,7 +137,6 @@ def _post_version(post: Post, tags, previous_post, next_post) -> tuple:
         post.updated_at,
         post.published_at,
         post.author_name,
-        tags,
         tuple(talks),
         *(
             (neighbour.slug, neighbour.title) if neighbour else None

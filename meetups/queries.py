@@ -14,7 +14,6 @@ from meetups.models import (
     Delivery,
     Paper,
     PresenterClaim,
-    ReadingListEntry,
     Series,
     Session,
     Suggestion,
@@ -82,17 +81,6 @@ def session_with_neighbours(
     if following is None:
         following = session.next_session(visible)
     return session, previous, following
-
-
-def reading_list_version(session: Session) -> tuple:
-    """
-    What changes whenever anything of the reading list of `session` does: how
-    many entries, their latest edit and their papers' latest edit.
-    """
-    edits = list(_reading_list_edits().filter(session=session.pk))
-    if not edits:
-        return (0, None, None)
-    return (len(edits), max(edit for edit, _ in edits), max(paper for _, paper in edits))
 
 
 def attendance_counts(session: Session) -> dict[str, int]:
@@ -195,11 +183,6 @@ def past_session_rows(user, series: Series, *, now: datetime):
 @functools.cache
 def _page_sessions():
     return Session.objects.select_related("series").only(*_SESSION_PAGE_FIELDS)
-
-
-@functools.cache
-def _reading_list_edits():
-    return ReadingListEntry.objects.order_by().values_list("updated_at", "paper__updated_at")
 
 
 @functools.cache

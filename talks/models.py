@@ -6,6 +6,8 @@ from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
@@ -338,3 +340,14 @@ class CoSpeaker(models.Model):
 
     def get_absolute_url(self):
         return self.talk.get_absolute_url()
+
+
+@receiver([post_save, post_delete], sender=TalkLink)
+@receiver([post_save, post_delete], sender=CoSpeaker)
+def _touch_talk(sender, instance, **kwargs):
+    """
+    A talk's links and co-speakers are what its page and feed entries show: a change
+    to one moves the talk's `updated_at`, which the cached page parts follow (see
+    portal.fragments) and feeds date the change by.
+    """
+    Talk.objects.filter(pk=instance.talk_id).update(updated_at=timezone.now())

@@ -305,11 +305,13 @@ def talk_detail(request, slug):
     talk = get_object_or_404(
         Talk.objects.visible_to(request.user).select_related("writeup_post"), slug=slug
     )
-    tags = object_tags(talk)
-    links, co_speakers = list(talk.links.all()), list(talk.co_speakers.all())
     previous_talk, next_talk = talk.neighbours()
 
     def context():
+        # Read only when the parts are rendered: a change to any of them moves the
+        # talk's updated_at (portal.tagging, Talk's links and co-speakers).
+        tags = object_tags(talk)
+        links, co_speakers = list(talk.links.all()), list(talk.co_speakers.all())
         return {
             "talk": talk,
             "tags": tags,
@@ -327,9 +329,6 @@ def talk_detail(request, slug):
             talk.published_at,
             talk.is_upcoming(),
             _writeup_version(talk),
-            tags,
-            tuple((link.label, link.url) for link in links),
-            tuple((person.name, person.url) for person in co_speakers),
             *((other.slug, other.title) if other else None for other in (previous_talk, next_talk)),
             settings.SITE_URL,
         )

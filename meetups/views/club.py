@@ -14,7 +14,6 @@ from meetups.queries import (
     attendance_counts,
     past_session_lines,
     past_session_rows,
-    reading_list_version,
     series_page_series,
     session_with_neighbours,
     upcoming_session_rows,
@@ -159,10 +158,13 @@ def series_detail(request, series):
     )
 
 
-def _session_version(session: Session, *, tags: tuple, reading_list: tuple, offers: bool) -> tuple:
+def _session_version(session: Session, *, offers: bool) -> tuple:
     """
     Everything a session page shows of the session itself that can change (see
-    portal.fragments), and whether its reading list takes offers to present.
+    portal.fragments), and whether its reading list takes offers to present. Its
+    reading list and tags need no version of their own: a change to an entry, to a
+    paper it reads or to a tag moves the session's updated_at (meetups.models.session,
+    portal.tagging).
     """
     return (
         session.pk,
@@ -170,8 +172,6 @@ def _session_version(session: Session, *, tags: tuple, reading_list: tuple, offe
         session.published_at,
         session.is_published(),
         session.series.updated_at,
-        reading_list,
-        tags,
         offers,
     )
 
@@ -188,7 +188,6 @@ def session_detail(request, series, number):
     )
     if session is None:
         raise Http404("No such session.")
-    tags = object_tags(session)
     upcoming = session.is_upcoming()
     if upcoming:
         # The form shows them; a past session's page has no form.
@@ -196,9 +195,7 @@ def session_detail(request, series, number):
             setattr(session, name, count)
     # Offers to present come while the session can still use them.
     offers_welcome = session.is_published() and upcoming and not session.is_cancelled
-    version = _session_version(
-        session, tags=tags, reading_list=reading_list_version(session), offers=offers_welcome
-    )
+    version = _session_version(session, offers=offers_welcome)
 
     def context() -> dict:
         # Only when the parts are rendered: the whole session, with its reading list.
@@ -207,7 +204,7 @@ def session_detail(request, series, number):
         return {
             "session": whole,
             "series": whole.series,
-            "tags": tags,
+            "tags": object_tags(whole),
             "webcal_url": _webcal_url(calendar),
             "reading_list": list(whole.reading_list.all()),
             "offers_welcome": offers_welcome,
