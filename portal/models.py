@@ -4,6 +4,8 @@ from collections.abc import Sequence
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from portal.fields import WebURLField, web_url_constraint
@@ -295,3 +297,9 @@ class ProfileLink(models.Model):
 
     def get_absolute_url(self):
         return self.url
+
+
+@receiver([post_save, post_delete], sender=ProfileLink)
+def _touch_profile(sender, instance, **kwargs):
+    """The home page shows the profile's links: a change to one moves the profile's `updated_at`."""
+    Profile.objects.filter(pk=instance.profile_id).update(updated_at=timezone.now())

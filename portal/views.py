@@ -20,19 +20,26 @@ from taggit.models import Tag
 
 from portal import search, timeline
 from portal.forms import SearchForm, TagSuggestionForm
+from portal.fragments import render_parts
 from portal.links import absolute_url
 from portal.markdown import render_markdown
 from portal.models import Profile
 from portal.pagination import paginate, paginate_uncounted
+from portal.queries import PreparedQuery
 
 HOME_UPCOMING = 3
 TIMELINE_ENTRY = "portal/partials.html#timeline-entry"
 
 
+# The profile's version: a change to it or to one of its links moves its updated_at.
+_PROFILE_VERSION = PreparedQuery(
+    lambda now, today: Profile.objects.order_by("pk").values_list("pk", "updated_at")[:1]
+)
+
+
 @require_safe
 def home(request):
     page = paginate_uncounted(request, timeline.RenderedTimeline(template=TIMELINE_ENTRY))
-    profile = Profile.objects.prefetch_related("links").first()
     return render(
         request,
         "portal/home.html",
@@ -41,9 +48,33 @@ def home(request):
             "upcoming_html": timeline.render_upcoming(
                 limit=HOME_UPCOMING, template="portal/home.html#coming-up"
             ),
-            "site_json_ld": _site_json_ld(profile),
-            "profile": profile,
+            "parts": _profile_parts(),
         },
+    )
+
+
+def _profile_parts() -> dict:
+    """The profile block and the site's schema.org, cached by the profile's version."""
+    version = (
+        tuple(_PROFILE_VERSION.rows()),
+        settings.SITE_URL,
+        settings.SITE_NAME,
+        settings.SITE_DESCRIPTION,
+        settings.SITE_AUTHOR,
+        settings.MEDIA_URL,
+    )
+
+    def context():
+        profile = Profile.objects.prefetch_related("links").first()
+        return {
+            "profile": profile,
+            "site_json_ld": _site_json_ld(profile),
+            "site_author": settings.SITE_AUTHOR,
+            "site_description": settings.SITE_DESCRIPTION,
+        }
+
+    return render_parts(
+        "portal/home.html", ("site_meta", "profile"), version=version, context=context
     )
 
 

@@ -90,6 +90,33 @@ def test_without_a_profile_the_home_page_names_the_site_author(client, settings)
     assert f'id="profile-name">{settings.SITE_AUTHOR}</h2>' in html
 
 
+def test_every_change_to_the_profile_shows_on_the_next_visit(client, settings):
+    """The profile block and the site's schema.org are cached by the profile's version."""
+    settings.PAGE_CACHE_SECONDS = 0  # the block's own cache, not the page cache, is tested
+    assert "Ada Lovelace" not in client.get("/").text
+    profile = Profile.objects.create(name="Ada Lovelace", email="ada@example.org")
+    html = client.get("/").text
+    assert "Ada Lovelace" in html and '"name": "Ada Lovelace"' in html
+
+    link = profile.links.create(label="Mastodon", url="https://mastodon.social/@ada", position=1)
+    html = client.get("/").text
+    assert 'rel="me">Mastodon</a>' in html and "https://mastodon.social/@ada" in html
+    link.label = "Fediverse"
+    link.save()
+    assert 'rel="me">Fediverse</a>' in client.get("/").text
+    link.delete()
+    html = client.get("/").text
+    assert "Fediverse" not in html and "https://mastodon.social/@ada" not in html
+
+    profile.name = "Ada King"
+    profile.save()
+    html = client.get("/").text
+    assert "Ada King" in html and '"name": "Ada King"' in html
+    profile.delete()
+    html = client.get("/").text
+    assert "Ada King" not in html and settings.SITE_AUTHOR in html
+
+
 @pytest.mark.parametrize(
     ("path", "label"),
     [("/search/", "Search"), ("/papers/", "Papers"), ("/blog/", "Blog"), ("/club/", "Club")],
