@@ -182,6 +182,28 @@ def render_keyed(
     return list(render_keyed_by_key(template_name, versions, name=name, load=load).values())
 
 
+def render_keyed_together(
+    template_name: str,
+    versions: dict[Any, tuple],
+    *,
+    name: str,
+    load: Callable[[list], dict[Any, Any]],
+) -> list[SafeString]:
+    """
+    As `render_keyed`, with the whole list kept as one cache entry too: while none
+    of its items changes, a page of them is one read, not one per item.
+    """
+    html = remembered(
+        f"{template_name}:list",
+        version=tuple(versions.values()),
+        compute=lambda: [
+            str(fragment)
+            for fragment in render_keyed(template_name, versions, name=name, load=load)
+        ],
+    )
+    return [mark_safe(fragment) for fragment in html]
+
+
 def render_keyed_by_key(
     template_name: str,
     versions: dict[Any, tuple],

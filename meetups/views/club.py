@@ -19,7 +19,12 @@ from meetups.queries import (
     upcoming_session_rows,
     visible_sessions,
 )
-from portal.fragments import object_tags, render_keyed, render_keyed_by_key, render_parts
+from portal.fragments import (
+    object_tags,
+    render_keyed_by_key,
+    render_keyed_together,
+    render_parts,
+)
 from portal.links import absolute_url
 from portal.pagination import page_number
 
@@ -110,7 +115,7 @@ def _past_page(request, series: Series, *, now) -> tuple[Page, list]:
         lines = past_session_lines(request.user, series, now=now).filter(pk__in=pks)
         return {session.pk: session for session in lines}
 
-    lines = render_keyed(
+    lines = render_keyed_together(
         "meetups/series_detail.html#session-line",
         {row["pk"]: _entry_version(row, series=series, now=now) for row in rows},
         name="session",
