@@ -1,7 +1,6 @@
 from functools import partial
 
-from django.db.models import DateTimeField, Exists, OuterRef, Q
-from django.db.models.functions import Least
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 
 from meetups.models import ReadingListEntry, Session
@@ -26,9 +25,7 @@ class SessionTimelineSource(ModelTimelineSource):
 
     def timeline_items(self):
         has_papers = Exists(ReadingListEntry.objects.filter(session=OuterRef("pk")))
-        return Session.objects.filter(~Q(title="") | Q(has_papers)).annotate(
-            timeline_at=Least("published_at", "starts_at", output_field=DateTimeField())
-        )
+        return Session.objects.filter(~Q(title="") | Q(has_papers))
 
     def for_entries(self, queryset):
         return queryset.for_display()

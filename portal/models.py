@@ -1,6 +1,7 @@
 """Model building blocks every app shares: publishing rules, stored Markdown, redirects."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -77,6 +78,41 @@ class Publishable(models.Model):
     def unpublish(self) -> None:
         self.published_at = None
         self.save(update_fields=["published_at"])
+
+
+class PublishedOnTimeline(Publishable):
+    """
+    A publishable item that has a moment of its own (a talk's day, a session's
+    start), placed on the timeline by that moment, or by its publication when
+    that came first: an upcoming talk is news when it is announced, not pinned
+    above everything until it happens. The place is kept in `timeline_at` on every
+    save, and indexed by the model (with the id), so the newest items are read in
+    index order rather than worked out and sorted for every row on every visit.
+    """
+
+    timeline_at = models.DateTimeField(null=True, editable=False)
+
+    # The fields the item's own moment is made of (by default, the first is that moment).
+    moment_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.place_on_timeline()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"published_at", *self.moment_fields} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "timeline_at"}
+        super().save(*args, **kwargs)
+
+    def own_moment(self) -> datetime:
+        return getattr(self, self.moment_fields[0])
+
+    def place_on_timeline(self) -> None:
+        """Set `timeline_at`, as save() does: for objects created in bulk, which skip it."""
+        self.timeline_at = (
+            None if self.published_at is None else min(self.published_at, self.own_moment())
+        )
 
 
 class RenderedMarkdownMixin:

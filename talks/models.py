@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from functools import cached_property
 from typing import NamedTuple
 
@@ -17,8 +17,8 @@ from portal.fields import WebURLField, web_url_constraint
 from portal.links import absolute_url
 from portal.markdown import excerpt_from_html
 from portal.models import (
-    Publishable,
     PublishableQuerySet,
+    PublishedOnTimeline,
     RedirectOnMoveMixin,
     RenderedMarkdownMixin,
 )
@@ -68,7 +68,7 @@ class TalkQuerySet(PublishableQuerySet):
         return self.filter(date__lt=timezone.localdate()).order_by("-date", "-pk")
 
 
-class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
+class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, PublishedOnTimeline):
     title = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200,
@@ -150,6 +150,7 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
 
     class Meta:
         ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["timeline_at", "id"], name="talks_talk_timeline")]
         constraints = [
             web_url_constraint("event_url", prefix="talk"),
             web_url_constraint("slides_url", prefix="talk"),
@@ -206,6 +207,12 @@ class Talk(RedirectOnMoveMixin, RenderedMarkdownMixin, Publishable):
 
     def is_upcoming(self) -> bool:
         return self.date >= timezone.localdate()
+
+    moment_fields = ("date",)
+
+    def own_moment(self) -> datetime:
+        # The day's start in UTC, as the timeline has always placed talks.
+        return datetime.combine(self.date, time.min, tzinfo=UTC)
 
     @property
     def language_name(self) -> str:

@@ -2,8 +2,6 @@ from dataclasses import replace
 from datetime import datetime, time
 from functools import lru_cache, partial
 
-from django.db.models import DateTimeField
-from django.db.models.functions import Cast, Least
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -31,9 +29,7 @@ class TalkTimelineSource(ModelTimelineSource):
     version_fields = ("updated_at", "date")
 
     def timeline_items(self):
-        return Talk.objects.annotate(
-            timeline_at=Least("published_at", Cast("date", DateTimeField()))
-        )
+        return Talk.objects.all()
 
     def for_entries(self, queryset):
         return queryset.for_display()

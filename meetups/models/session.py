@@ -24,8 +24,8 @@ from portal.links import absolute_url
 from portal.markdown import excerpt_from_html, plain_text
 from portal.models import (
     PublicPathsMixin,
-    Publishable,
     PublishableQuerySet,
+    PublishedOnTimeline,
     RenderedMarkdownMixin,
 )
 from portal.queries import next_in, previous_in
@@ -70,7 +70,7 @@ class SessionQuerySet(PublishableQuerySet):
         return self.select_related("series").prefetch_related("tags").with_reading_list()
 
 
-class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
+class Session(PublicPathsMixin, RenderedMarkdownMixin, PublishedOnTimeline):
     # Changes to these make calendar clients update the event: they raise `sequence`.
     PLACE_FIELDS = Series.PLACE_FIELDS
     SEQUENCED_FIELDS = ("starts_at", "ends_at", "status", *PLACE_FIELDS)
@@ -94,6 +94,7 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
         help_text="E.g. “DHT security”. Empty: the session is shown by its number only.",
     )
     starts_at = models.DateTimeField("starts", db_index=True)
+    moment_fields = ("starts_at",)  # its place on the timeline (see PublishedOnTimeline)
     ends_at = models.DateTimeField("ends")
     venue_name = models.CharField(max_length=200, blank=True, help_text="Empty: the series' venue.")
     venue_address = models.TextField(blank=True, help_text="Empty: the series' venue address.")
@@ -143,6 +144,7 @@ class Session(PublicPathsMixin, RenderedMarkdownMixin, Publishable):
 
     class Meta:
         ordering = ["-starts_at", "-number"]
+        indexes = [models.Index(fields=["timeline_at", "id"], name="meetups_session_timeline")]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "number"],

@@ -299,6 +299,8 @@ class Command(BaseCommand):
                     published_at=self.published_at(i),
                 )
             )
+        for talk in talk_objects:
+            talk.place_on_timeline()
         talk_objects = Talk.objects.bulk_create(talk_objects, batch_size=500)
         series = Series.objects.create(name=f"Bench club {token}", slug=f"bench-{token}")
         session_objects = []
@@ -319,6 +321,8 @@ class Command(BaseCommand):
                     published_at=self.published_at(i),
                 )
             )
+        for session in session_objects:
+            session.place_on_timeline()
         session_objects = Session.objects.bulk_create(session_objects, batch_size=500)
         paper_objects = [
             Paper(

@@ -242,6 +242,8 @@ class SiteBuilder:
                     published_at=min(day, self.now) - timedelta(days=20),
                 )
             )
+        for talk in objects:
+            talk.place_on_timeline()
         return Talk.objects.bulk_create(objects, batch_size=250)
 
     def build_sessions(self, Session, series) -> list:
@@ -271,6 +273,8 @@ class SiteBuilder:
                     published_at=starts - timedelta(days=10),
                 )
             )
+        for session in objects:
+            session.place_on_timeline()
         return Session.objects.bulk_create(objects, batch_size=250)
 
     def build_reading_lists(self, sessions) -> None:
