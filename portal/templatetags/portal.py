@@ -8,6 +8,7 @@ from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.template.defaulttags import querystring
+from django.template.loader import get_template
 from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape, format_html, strip_tags
@@ -43,6 +44,48 @@ def page_query(context, number, keep=None):
     carries along; none when `keep` is not given.
     """
     return querystring(context, keep or {}, page=number)
+
+
+@register.simple_tag
+def pagination(page, keep=None, previous_label="", next_label=""):
+    """
+    The pager of a list (portal/partials.html#pagination): its links to the
+    previous and next page of `page`, after the query parameters `keep` (a
+    mapping, e.g. request.GET), rendered once per distinct page, query and labels
+    in this process and copied after that: through an include, on every list
+    page, it cost as much as the rest of the page's template.
+    """
+    if hasattr(keep, "lists"):  # a QueryDict: every value of each parameter
+        query = tuple((name, tuple(values)) for name, values in keep.lists())
+    else:
+        query = tuple((keep or {}).items())
+    paginator = getattr(page, "paginator", None)
+    key = (
+        page.number,
+        page.has_previous(),
+        page.has_next(),
+        paginator.num_pages if paginator is not None else None,
+        query,
+        previous_label,
+        next_label,
+    )
+    html = _pagers.get(key)
+    if html is None:
+        context = {
+            "page": page,
+            "keep": keep,
+            "previous_label": previous_label,
+            "next_label": next_label,
+        }
+        html = mark_safe(get_template("portal/partials.html#pagination").render(context))
+        if len(_pagers) >= OncePerNode.MAX_COPIES:
+            _pagers.clear()
+        _pagers[key] = html
+    return html
+
+
+_pagers: dict[tuple, SafeString] = {}
+setting_changed.connect(lambda **kwargs: _pagers.clear(), weak=False, dispatch_uid="portal.pager")
 
 
 @register.simple_tag
