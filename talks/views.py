@@ -152,7 +152,7 @@ def _versions(rows: list[_Row]) -> dict[int, tuple]:
     return versions
 
 
-def _column(published, upcoming: list[_Row], past: list[_Row], *, is_filtered: bool) -> str:
+def _column(upcoming: list[_Row], past: list[_Row], *, is_filtered: bool) -> str:
     """
     The list's upcoming talks and a page of past ones by year, cached by the versions
     of their entries. Each entry is cached on its own too, so a change to one talk
@@ -166,7 +166,9 @@ def _column(published, upcoming: list[_Row], past: list[_Row], *, is_filtered: b
             "talks/talk_list.html#talk-item",
             versions,
             name="talk",
-            load=lambda pks: _with_tags(published.select_related("writeup_post").in_bulk(pks)),
+            load=lambda pks: _with_tags(
+                Talk.objects.published().select_related("writeup_post").in_bulk(pks)
+            ),
         )
         return {
             "upcoming": [entries[row.pk] for row in upcoming if row.pk in entries],
@@ -211,7 +213,6 @@ def talk_list(request):
         raise Http404("Not a tag.")
     if event is not None and (holds_nul(event) or len(event) > _EVENT_NAME_MAX_LENGTH):
         raise Http404("Not an event.")
-    published = Talk.objects.published()
     every_row = [_Row(*values) for values in _EVERY_ROW.rows()]
     at_event = [row for row in every_row if row.event_name == event] if event else None
     tags = _tag_facets(at_event)
@@ -253,9 +254,7 @@ def talk_list(request):
         request,
         "talks/talk_list.html",
         {
-            "column_html": _column(
-                published, upcoming, page.object_list, is_filtered=bool(tag or event)
-            ),
+            "column_html": _column(upcoming, page.object_list, is_filtered=bool(tag or event)),
             "page": page,
             "tag": tag,
             "event": event,
